@@ -1,0 +1,314 @@
+"""The plan as configuration: a TOML file loaded into validated, typed objects.
+
+A wrong file raises ConfigError with one Vietnamese line naming the key and the problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.periods import Period, parse_period
+
+DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "plans" / "2021-2025.toml"
+
+
+class ConfigError(Exception):
+    """The plan file cannot be used; the message is one Vietnamese line."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dated(_Model):
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from phải trước valid_to")
+        return self
+
+
+class Issuer(Dated):
+    superior: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    abbreviation: str = Field(min_length=1)
+    place: str = Field(min_length=1)
+    signer_title: str = Field(min_length=1)
+    signer_name: str = ""
+
+
+class Unit(Dated):
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Z0-9]+$")
+    name: str = Field(min_length=1)
+    email: str = ""
+
+
+class Criterion(_Model):
+    code: str = Field(pattern=r"^[A-Z][0-9]{1,2}$")
+    text: str = Field(min_length=1)
+    max: int = Field(gt=0)
+
+
+class Movement(_Model):
+    code: str = Field(pattern=r"^[A-Z]+$")
+    name: str = Field(min_length=1)
+    short: str = Field(min_length=1)
+    security_gate: bool = False
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class PlanInfo(_Model):
+    code: str
+    name: str
+    first_year: int = Field(ge=2000, le=2100)
+    last_year: int = Field(ge=2000, le=2100)
+    template_version: str
+
+
+class Thresholds(_Model):
+    xuat_sac: float = Field(gt=0, le=100)
+    tot: float = Field(gt=0, le=100)
+    dat: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _descending(self):
+        if not self.xuat_sac > self.tot > self.dat:
+            raise ValueError("phải có xuat_sac > tot > dat")
+        return self
+
+
+class Awards(_Model):
+    giay_khen_quota: float = Field(gt=0, le=1)
+    bang_khen_rule: Literal["xuat_sac", "htxsnv"] = "xuat_sac"
+
+
+class Deadlines(_Model):
+    day: int = Field(ge=1, le=28)
+    overrides: dict[str, dt.date] = {}
+
+    @field_validator("overrides")
+    @classmethod
+    def _periods(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        for key in value:
+            if parse_period(key) is None:
+                raise ValueError(f"'{key}' không phải một quý dạng 2025-Q2")
+        return value
+
+
+class Review(_Model):
+    title: str
+    first: str
+    last: str
+    min_excellent_years: int = Field(ge=1)
+
+    @field_validator("first", "last")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        if parse_period(value) is None:
+            raise ValueError(f"'{value}' không phải một quý dạng 2025-Q2")
+        return value
+
+    @property
+    def first_period(self) -> Period:
+        return parse_period(self.first)
+
+    @property
+    def last_period(self) -> Period:
+        return parse_period(self.last)
+
+
+class Reports(_Model):
+    recipients: list[str] = Field(min_length=1)
+
+
+class Plan(_Model):
+    plan: PlanInfo
+    issuers: list[Issuer] = Field(min_length=1)
+    reports: Reports
+    units: list[Unit] = Field(min_length=1)
+    general_criteria: list[Criterion] = Field(min_length=1)
+    movements: list[Movement] = Field(min_length=1)
+    thresholds: Thresholds
+    awards: Awards
+    deadlines: Deadlines
+    reviews: dict[Literal["so-ket", "tong-ket"], Review]
+    source_hash: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self):
+        if self.plan.first_year > self.plan.last_year:
+            raise ValueError("plan.first_year phải không lớn hơn plan.last_year")
+        _unique("units", [u.code for u in self.units])
+        _unique("movements", [m.code for m in self.movements])
+        codes = [c.code for c in self.general_criteria]
+        codes += [c.code for m in self.movements for c in m.criteria]
+        _unique("criteria", codes)
+        general = sum(c.max for c in self.general_criteria)
+        for m in self.movements:
+            total = general + sum(c.max for c in m.criteria)
+            if total != 100:
+                raise ValueError(
+                    f"movements {m.code}: điểm tối đa tiêu chí chung và cụ thể cộng lại là "
+                    f"{total}, phải bằng 100"
+                )
+        return self
+
+    # --- lookups used by every stage -------------------------------------------------
+    def unit(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def units_on(self, day: dt.date) -> list[Unit]:
+        return [u for u in self.units if u.valid_on(day)]
+
+    def units_for(self, period: Period) -> list[Unit]:
+        """Units expected in a period: those valid on its last day."""
+        return self.units_on(period.last_day)
+
+    def unit_order(self, code: str) -> int:
+        return next((i for i, u in enumerate(self.units) if u.code == code), len(self.units))
+
+    def issuer_on(self, day: dt.date) -> Issuer:
+        valid = [i for i in self.issuers if i.valid_on(day)]
+        return valid[-1] if valid else self.issuers[-1]
+
+    def movement(self, code: str) -> Movement | None:
+        return next((m for m in self.movements if m.code == code), None)
+
+    def criteria_of(self, movement: str) -> list[Criterion]:
+        m = self.movement(movement)
+        return list(self.general_criteria) + (list(m.criteria) if m else [])
+
+    @property
+    def all_criteria(self) -> list[Criterion]:
+        return list(self.general_criteria) + [c for m in self.movements for c in m.criteria]
+
+    def criterion(self, code: str) -> Criterion | None:
+        return next((c for c in self.all_criteria if c.code == code), None)
+
+    def deadline(self, period: Period) -> dt.date:
+        override = self.deadlines.overrides.get(str(period))
+        if override:
+            return override
+        nxt = period.next().first_day
+        return nxt.replace(day=self.deadlines.day)
+
+    def classify(self, total) -> str:
+        t = self.thresholds
+        if total >= t.xuat_sac:
+            return "Xuất sắc"
+        if total >= t.tot:
+            return "Tốt"
+        if total >= t.dat:
+            return "Đạt"
+        return "Chưa đạt"
+
+    @property
+    def first_period(self) -> Period:
+        return Period(self.plan.first_year, 1)
+
+    @property
+    def last_period(self) -> Period:
+        return Period(self.plan.last_year, 4)
+
+
+def _unique(what: str, codes: list[str]) -> None:
+    seen = set()
+    for code in codes:
+        if code in seen:
+            raise ValueError(f"{what}: mã '{code}' bị trùng")
+        seen.add(code)
+
+
+_PROBLEMS = {
+    "missing": "thiếu khóa bắt buộc",
+    "extra_forbidden": "khóa không được hỗ trợ (kiểm tra chính tả)",
+    "string_too_short": "không được để trống",
+    "string_too_long": "quá dài",
+    "string_pattern_mismatch": "sai định dạng mã (chỉ chữ in hoa không dấu và chữ số)",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than_equal": "phải không quá {le}",
+    "too_short": "phải có ít nhất một mục",
+    "date_from_datetime_parsing": "phải là ngày dạng 2025-03-01",
+    "date_type": "phải là ngày dạng 2025-03-01",
+    "date_parsing": "phải là ngày dạng 2025-03-01",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "float_type": "phải là số",
+    "float_parsing": "phải là số",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "string_type": "phải là chuỗi trong dấu nháy kép",
+    "literal_error": "giá trị không hợp lệ, chỉ nhận: {expected}",
+    "list_type": "phải là một danh sách",
+    "dict_type": "phải là một bảng",
+    "model_type": "phải là một bảng",
+}
+
+
+def _describe(error: dict, data: dict) -> str:
+    loc = _locate(error["loc"], data)
+    kind = error["type"]
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        return f"{loc}: {message}" if loc else message
+    template = _PROBLEMS.get(kind, error["msg"])
+    try:
+        problem = template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        problem = template
+    return f"khóa '{loc}': {problem}" if loc else problem
+
+
+def _locate(loc: tuple, data: dict) -> str:
+    """Name a key as the clerk sees it: units[3].code becomes 'units (mục thứ 4, code = ...)'."""
+    parts, node = [], data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"mục thứ {item + 1}"
+            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
+                code = node[item].get("code")
+                if code:
+                    label += f", {code}"
+            parts[-1] = f"{parts[-1]}[{label}]" if parts else label
+        else:
+            parts.append(str(item))
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts)
+
+
+def load_plan(path: Path | str | None = None) -> Plan:
+    path = Path(path) if path else DEFAULT_PLAN
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise ConfigError(f"Không đọc được tệp cấu hình kế hoạch '{path}'.") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"Tệp cấu hình '{path}' không phải văn bản UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình '{path}' sai cú pháp TOML: {exc}.") from None
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"Tệp cấu hình '{path}': {_describe(first, data)}.") from None
+    return plan.model_copy(update={"source_hash": hashlib.sha256(raw).hexdigest()})

@@ -1,0 +1,89 @@
+"""Reporting periods: quarters `YYYY-Qn`, their dates and their Vietnamese names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from pipeline.text import fold
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+ROMAN_OF = {v: k.upper() for k, v in ROMAN.items()}
+_CANON = re.compile(r"^(\d{4})-Q([1-4])$")
+# "q2/2025", "quy ii/2025", "quy 2 nam 2025", "quy ii nam 2025" after folding
+_LOOSE = re.compile(r"^(?:q|quy)\s*([1-4]|iv|iii|ii|i)\s*(?:/|-|nam)\s*(\d{4})$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+    def __lt__(self, other: Period) -> bool:
+        return (self.year, self.quarter) < (other.year, other.quarter)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        nxt = self.next()
+        return nxt.first_day - dt.timedelta(days=1)
+
+    @property
+    def months(self) -> tuple[int, int, int]:
+        m = 3 * self.quarter - 2
+        return (m, m + 1, m + 2)
+
+    def next(self) -> Period:
+        return Period(self.year + self.quarter // 4, self.quarter % 4 + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+
+    @property
+    def label(self) -> str:
+        """What documents say: 'quý II năm 2025'."""
+        return f"quý {ROMAN_OF[self.quarter]} năm {self.year}"
+
+    @property
+    def label_short(self) -> str:
+        return f"Quý {ROMAN_OF[self.quarter]}/{self.year}"
+
+
+def parse_period(value: object) -> Period | None:
+    """Read a period in any of the forms TEMPLATE.md allows; None when it is not one."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    m = _CANON.match(text.upper())
+    if m:
+        return Period(int(m.group(1)), int(m.group(2)))
+    folded = re.sub(r"\s+", " ", fold(text, keep_punct=True)).strip()
+    folded = folded.replace("quy", "quy ").replace("  ", " ")
+    folded = re.sub(r"\s*/\s*", "/", folded)
+    folded = re.sub(r"\s*-\s*", "-", folded)
+    m = _LOOSE.match(re.sub(r"\s+", " ", folded).strip())
+    if not m:
+        return None
+    q = m.group(1)
+    return Period(int(m.group(2)), int(q) if q.isdigit() else ROMAN[q])
+
+
+def periods_between(first: Period, last: Period) -> list[Period]:
+    out, p = [], first
+    while p <= last:
+        out.append(p)
+        p = p.next()
+    return out
+
+
+def period_of(day: dt.date) -> Period:
+    return Period(day.year, (day.month - 1) // 3 + 1)
