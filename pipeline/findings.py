@@ -61,6 +61,7 @@ CODES = {
     "R04": "điển hình đang theo dõi chưa được chấm điểm",
     "R05": "điển hình chấm điểm hai lần",
     "R06": "rút đăng ký điển hình chưa có",
+    "R07": "điều chỉnh điển hình chưa có, ghi nhận là đăng ký mới",
     # council file
     "H01": "điều chỉnh không khớp điểm đã tiếp nhận",
     "H02": "tiêu chí không thuộc phong trào của điển hình",
@@ -78,6 +79,8 @@ class Finding:
     code: str
     message: str
     row: int = 0  # the Excel row, for sorting; 0 for file/sheet-level findings
+    col: int = -1  # the 0-based column, for sorting; -1 for whole-row findings
+    sheet_pos: int = -1  # the sheet's position in its workbook, for sorting
 
     def as_row(self) -> dict[str, str]:
         """A `loi.csv` row."""
