@@ -67,7 +67,8 @@ class Intake:
     """Everything accepted (and everything found wrong) for one period folder."""
 
     period: Period
-    registrations: pd.DataFrame  # DANG_KY + REGISTRATION_EXTRA: active at period end + withdrawn in it
+    # DANG_KY + REGISTRATION_EXTRA: active at period end + withdrawn in it
+    registrations: pd.DataFrame
     assessments: pd.DataFrame  # ASSESSMENT_BASE + criterion codes
     council: pd.DataFrame  # COUNCIL
     good_deeds: pd.DataFrame  # NGUOI_TOT + GOOD_DEED_EXTRA

@@ -46,7 +46,9 @@ class Period:
         return Period(self.year + self.quarter // 4, self.quarter % 4 + 1)
 
     def previous(self) -> Period:
-        return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+        if self.quarter == 1:
+            return Period(self.year - 1, 4)
+        return Period(self.year, self.quarter - 1)
 
     @property
     def label(self) -> str:

@@ -36,7 +36,7 @@ class RawBook:
     sheets: list[RawSheet]
 
 
-class UnreadableFile(Exception):  # noqa: N818 - a domain outcome, not a programming error
+class UnreadableFile(Exception):
     """A file that cannot be opened; `code` is a findings code, `message` Vietnamese."""
 
     def __init__(self, code: str, message: str):

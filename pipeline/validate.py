@@ -161,7 +161,7 @@ class SheetCheck:
                 record = by_row[case.index]
                 col = self.decl.column(case.column)
                 if case.check == "not_nullable":
-                    if col.kind == "score":
+                    if col.kind == "score" or self.relaxed(record):
                         continue  # required-ness of scores depends on the movement: row rules
                     self._missing(record, col)
                     continue
@@ -171,6 +171,10 @@ class SheetCheck:
             for k in keys:
                 if r.values[k] is _INVALID:
                     r.values[k] = None
+
+    def relaxed(self, record: Record) -> bool:
+        """True when the row's required columns do not apply (a withdrawal, say)."""
+        return False
 
     def _missing(self, record: Record, col: Column) -> None:
         hint = f" {col.hint}" if col.hint else ""

@@ -5,11 +5,11 @@ The same declarations drive validation (pipeline.validate), the blank template
 """
 
 from schemas.sheets import (
+    ACTIVITIES,
     COVER,
     COVER_ITEMS,
     DATA_SHEETS,
     GOOD_DEEDS,
-    ACTIVITIES,
     REGISTRATION,
     Column,
     CoverItem,
