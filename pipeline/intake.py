@@ -62,6 +62,7 @@ class PeriodIntake:
     intake: model.Intake
     registry: Registry
     outcomes: list[FileOutcome]
+    findings: list[Finding]
 
 
 def is_council_file(name: str) -> bool:
@@ -105,10 +106,13 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
         findings += ctx.findings
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
-        frames.council += _council(ctx, book, frames)
+        rows, read = _council(ctx, book, frames)
+        frames.council += rows
         findings += ctx.findings
-        outcomes.append(FileOutcome(item, getattr(book, "format", None), None,
-                                    status=ACCEPTED if isinstance(book, RawBook) else REJECTED))
+        outcome = FileOutcome(item, getattr(book, "format", None), None,
+                              status=ACCEPTED if isinstance(book, RawBook) else REJECTED)
+        outcome.counts["dieu_chinh"] = [read, len(rows), read - len(rows), 0]
+        outcomes.append(outcome)
 
     intake = model.Intake(
         period=period,
@@ -122,7 +126,7 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
         difficulties=_difficulties(plan, winners),
         findings=findings_frame(plan, findings),
     )
-    return PeriodIntake(intake, registry, outcomes)
+    return PeriodIntake(intake, registry, outcomes, findings)
 
 
 # --- files and covers --------------------------------------------------------------------------
@@ -344,23 +348,25 @@ def _activity(rec) -> dict:
 
 
 # --- the council's adjustments --------------------------------------------------------------------
-def _council(ctx: Context, book: RawBook | UnreadableFile, frames: _Collected) -> list[dict]:
+def _council(ctx: Context, book: RawBook | UnreadableFile,
+             frames: _Collected) -> tuple[list[dict], int]:
+    """The accepted adjustments and the number of rows read."""
     if isinstance(book, UnreadableFile):
         ctx.add(ERROR, book.code, book.message)
-        return []
+        return [], 0
     decl = council_sheet(ctx.plan)
     matches = find_sheet(book, decl)
     if not matches:
         ctx.add(ERROR, "S01", "Tệp của Hội đồng không có trang 'Điều chỉnh'; không áp dụng điều "
                 "chỉnh nào.")
-        return []
+        return [], 0
     pos, sheet = matches[0]
     located = locate(sheet, pos, decl)
     if located.header_row is None:
         missing = ", ".join(f"'{c.header}'" for c in located.missing)
         ctx.add(ERROR, "S02", f"Không tìm thấy dòng tiêu đề (thiếu cột {missing}).", sheet.name,
                 sheet_pos=pos)
-        return []
+        return [], len(located.rows)
     checker = SheetCheck(ctx, located)
     checker.notices()
     records = checker.parse()
@@ -393,7 +399,7 @@ def _council(ctx: Context, book: RawBook | UnreadableFile, frames: _Collected) -
         out.append({"ma_don_vi": v["ma_don_vi"], "ma_dien_hinh": target["ma_dien_hinh"],
                     "tieu_chi": crit.code, "diem": v["diem"], "ly_do": v["ly_do"],
                     "nguon": f"{ctx.file}!{located.raw_name}!{rec.row}"})
-    return out
+    return out, len(records)
 
 
 # --- frames ------------------------------------------------------------------------------
@@ -465,3 +471,14 @@ def findings_frame(plan: Plan, findings: list[Finding]) -> pd.DataFrame:
 
     rows = [{**f.as_row(), "row": f.row} for f in sorted(findings, key=key)]
     return pd.DataFrame(rows, columns=[*model.LOI, "row"], dtype=object)
+
+
+def cover_period(book: RawBook | UnreadableFile) -> Period | None:
+    """The period a workbook's cover names, for `check FILE`."""
+    if isinstance(book, UnreadableFile):
+        return None
+    covers = find_sheet(book, COVER)
+    if not covers:
+        return None
+    value = read_cover(covers[0][1]).get("ky_bao_cao", (None, ""))[0]
+    return parse_period(clean(value)) if value is not None else None

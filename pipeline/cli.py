@@ -1,0 +1,202 @@
+"""The command line: one command per job, shared options declared once, Vietnamese help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
+from pipeline.periods import Period, parse_period
+
+app = typer.Typer(
+    help="ĐHTT – tiếp nhận, kiểm tra, chấm điểm và báo cáo điển hình tiên tiến của Sở Xây dựng.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+Inputs = Annotated[Path, typer.Option("--inputs", help="Thư mục dữ liệu vào (mỗi kỳ một thư mục con).")]
+Outputs = Annotated[Path, typer.Option("--outputs", help="Thư mục kết quả.")]
+RunDate = Annotated[str, typer.Option("--run-date", help="Ngày tổng hợp, dạng yyyy-mm-dd (mặc định: hôm nay).")]
+Config = Annotated[Path, typer.Option("--config", help="Tệp cấu hình kế hoạch (TOML).")]
+Debug = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
+PeriodOpt = Annotated[str, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2025-Q2 (mặc định: kỳ mới nhất trong thư mục dữ liệu vào).")]
+
+
+class _Stop(Exception):
+    """A bad command line or configuration: one line, exit status 2."""
+
+
+def _date(text: str) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _Stop(f"Ngày tổng hợp '{text}' không hợp lệ; hãy ghi dạng 2025-07-20.") from None
+
+
+def _period(text: str) -> Period:
+    found = parse_period(text)
+    if found is None:
+        raise _Stop(f"Kỳ báo cáo '{text}' không hợp lệ; hãy ghi dạng 2025-Q2.")
+    return found
+
+
+def _plan(path: Path) -> Plan:
+    return load_plan(path)
+
+
+def _guard(debug: bool, job):
+    """Run a job; turn domain errors into one Vietnamese line and exit status 2."""
+    from pipeline.run import RunError
+
+    try:
+        status = job()
+    except (ConfigError, RunError, _Stop) as exc:
+        if debug:
+            traceback.print_exc()
+        err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(status or 0)
+
+
+@app.command("report")
+def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
+           outputs: Outputs = Path("outputs"), run_date: RunDate = "",
+           config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Tổng hợp một quý: kiểm tra tệp của các đơn vị, chấm điểm, lập bảng tổng hợp, báo cáo và phản hồi."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        day = _date(run_date)
+        chosen = _period(period) if period else run.default_period(inputs)
+        run.periods_in(inputs)
+        status = run.run_report(plan, chosen, inputs, outputs, day, config.name)
+        _summary(outputs / str(chosen), status)
+        return status
+
+    _guard(debug, job)
+
+
+@app.command("annual")
+def annual(year: Annotated[int, typer.Option("--year", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")] = 0,
+           inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+           run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Đánh giá hằng năm: xếp hạng, đề nghị Giấy khen, Bằng khen, Biểu dương; tờ trình và dự thảo quyết định."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        day = _date(run_date)
+        chosen = year or run.default_year(inputs)
+        status = run.run_annual(plan, chosen, inputs, outputs, day)
+        _summary(outputs / str(chosen), status)
+        return status
+
+    _guard(debug, job)
+
+
+def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
+            debug: bool) -> None:
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        status = run.run_review(plan, kind, inputs, outputs, _date(run_date))
+        _summary(outputs / run.review_folder(plan, kind), status)
+        return status
+
+    _guard(debug, job)
+
+
+@app.command("so-ket")
+def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+           run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Sơ kết giữa kỳ: thống kê theo năm, phong trào, đơn vị và điển hình tiêu biểu giai đoạn."""
+    _review("so-ket", inputs, outputs, run_date, config, debug)
+
+
+@app.command("tong-ket")
+def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+             run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Tổng kết giai đoạn: thống kê, sổ theo dõi điển hình và điển hình tiêu biểu giai đoạn."""
+    _review("tong-ket", inputs, outputs, run_date, config, debug)
+
+
+@app.command("templates")
+def templates(period: Annotated[str, typer.Option("--period", help="Kỳ của mẫu (mặc định: quý sau kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
+              inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+              config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Tạo mẫu Excel trống cho từng đơn vị (thư mục mau/), đã ghi sẵn mã đơn vị và kỳ báo cáo."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        if period:
+            chosen = _period(period)
+        elif inputs.is_dir() and run.periods_in(inputs):
+            chosen = run.default_period(inputs).next()
+        else:
+            today = dt.date.today()
+            chosen = Period(today.year, (today.month - 1) // 3 + 1)
+        written = run.run_templates(plan, chosen, outputs)
+        out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}.")
+        return 0
+
+    _guard(debug, job)
+
+
+@app.command("check")
+def check(file: Annotated[Path, typer.Argument(help="Tệp Excel của một đơn vị.")],
+          inputs: Inputs = Path("inputs"), run_date: RunDate = "",
+          config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Kiểm tra nhanh một tệp của đơn vị khi vừa nhận và in danh sách lỗi."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        if not file.is_file():
+            raise _Stop(f"Không tìm thấy tệp '{file}'.")
+        period, findings = run.check_file(plan, file, inputs, _date(run_date))
+        _print_findings(file.name, period, findings)
+        return run.exit_status(findings)
+
+    _guard(debug, job)
+
+
+def _print_findings(name: str, period: Period, findings) -> None:
+    if findings.empty:
+        out.print(f"[green]Tệp {name} ({period.label}) hợp lệ, không có lỗi.[/]", highlight=False)
+        return
+    table = Table(title=f"Kết quả kiểm tra {name} – {period.label}", show_lines=False)
+    for header in ("Mức độ", "Trang tính", "Ô", "Mã", "Nội dung"):
+        table.add_column(header, overflow="fold")
+    colours = {"Lỗi": "red", "Cảnh báo": "yellow", "Lưu ý": "cyan"}
+    for f in findings.itertuples(index=False):
+        table.add_row(f"[{colours.get(f.muc_do, 'white')}]{f.muc_do}[/]", f.trang_tinh, f.o,
+                      f.ma_loi, f.thong_bao)
+    out.print(table)
+
+
+def _summary(folder: Path, status: int) -> None:
+    verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
+    out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""The wiring: each job calls the stages in order and names every intermediate result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import model
+from pipeline.config import Plan
+from pipeline.discover import discover
+from pipeline.documents import (
+    write_annual_documents,
+    write_period_documents,
+    write_review_documents,
+)
+from pipeline.feedback import feedback_name, write_feedback_workbook, write_reply_text
+from pipeline.findings import ERROR
+from pipeline.intake import PeriodIntake, cover_period, take_in
+from pipeline.manifest import build_manifest
+from pipeline.periods import Period, parse_period, periods_between
+from pipeline.publish import publish, write_csv, write_json
+from pipeline.readers import ReaderPool
+from pipeline.review import build_annual, build_review
+from pipeline.rules import Registry
+from pipeline.sources import InputFile
+from pipeline.score import score_period
+from pipeline.templates import write_templates
+from pipeline.workbook import write_annual_workbook, write_period_workbook, write_review_workbook
+
+
+class RunError(Exception):
+    """The run cannot be made (exit status 2); the message is one Vietnamese line."""
+
+
+@dataclass
+class PeriodRun:
+    report: model.PeriodReport
+    taken: PeriodIntake
+    containers: list[tuple[str, str]]
+    history: dict[Period, tuple[model.Intake, pd.DataFrame]]
+
+
+def periods_in(inputs: Path) -> list[Period]:
+    """The period folders present in `inputs/`, oldest first."""
+    if not inputs.is_dir():
+        raise RunError(f"Không tìm thấy thư mục dữ liệu vào '{inputs}'.")
+    found = (parse_period(p.name) for p in inputs.iterdir() if p.is_dir())
+    return sorted(p for p in found if p is not None and (inputs / str(p)).is_dir())
+
+
+def default_period(inputs: Path) -> Period:
+    periods = periods_in(inputs)
+    if not periods:
+        raise RunError(f"Thư mục '{inputs}' chưa có thư mục kỳ báo cáo nào "
+                       f"(ví dụ {inputs}/2025-Q2); hãy chỉ rõ kỳ bằng PERIOD=2025-Q2.")
+    return periods[-1]
+
+
+def check_period(plan: Plan, period: Period) -> None:
+    if not plan.first_period <= period <= plan.last_period:
+        raise RunError(f"Kỳ {period} nằm ngoài kế hoạch {plan.plan.code} "
+                       f"({plan.first_period} – {plan.last_period}); hãy chọn tệp cấu hình kế "
+                       "hoạch khác bằng CONFIG=…")
+
+
+def read_period(folder: Path, pool: ReaderPool):
+    """Every workbook of a period folder, read in the worker pool."""
+    if not folder.is_dir():
+        return [], [], []
+    found = discover(folder)
+    books = pool.read_all(found.files)
+    return list(zip(found.files, books, strict=True)), found.findings, found.containers
+
+
+def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
+                 pool: ReaderPool) -> tuple[dict[Period, PeriodIntake], dict]:
+    """Take in every period of the plan up to `last`: registrations live until withdrawn."""
+    registry = Registry()
+    history: dict[Period, PeriodIntake] = {}
+    extras = {}
+    for period in periods_between(plan.first_period, last):
+        books, findings, containers = read_period(inputs / str(period), pool)
+        if not books and not findings and period != last:
+            continue
+        taken = take_in(plan, period, run_date, books, registry, findings)
+        registry = taken.registry
+        history[period] = taken
+        extras[period] = containers
+    return history, extras
+
+
+def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.date,
+                        pool: ReaderPool) -> PeriodRun:
+    check_period(plan, period)
+    history, containers = load_history(plan, inputs, period, run_date, pool)
+    scored = {p: (h.intake, score_period(h.intake, plan)) for p, h in history.items()}
+    current = history[period]
+    previous_period = max((p for p in scored if p < period), default=None)
+    previous = None
+    if previous_period is not None:
+        intake, scores = scored[previous_period]
+        previous = model.PeriodReport(plan, previous_period, run_date, intake, scores)
+    report = model.PeriodReport(plan, period, run_date, current.intake, scored[period][1],
+                                previous)
+    return PeriodRun(report, current, containers.get(period, []), scored)
+
+
+def exit_status(findings) -> int:
+    return 1 if (findings["muc_do"] == ERROR).any() else 0
+
+
+# --- outputs ------------------------------------------------------------------------------------
+def write_data(run: PeriodRun, out: Path, config_name: str) -> None:
+    report, intake = run.report, run.report.intake
+    data = out / "data"
+    write_csv(intake.registrations, model.DANG_KY + model.REGISTRATION_EXTRA,
+              data / "dang_ky.csv")
+    write_csv(report.scores, model.CHAM_DIEM, data / "cham_diem.csv")
+    write_csv(intake.good_deeds, model.NGUOI_TOT, data / "nguoi_tot_viec_tot.csv")
+    write_csv(intake.activities, model.HOAT_DONG, data / "hoat_dong.csv")
+    write_csv(intake.submissions, model.NOP_BAO_CAO, data / "nop_bao_cao.csv")
+    write_csv(intake.findings, model.LOI, data / "loi.csv")
+    manifest = build_manifest(report.plan, report.period, report.run_date, run.taken.outcomes,
+                              run.containers, config_name)
+    write_json(manifest, out / "manifest.json")
+
+
+def write_feedback(run: PeriodRun, out: Path) -> None:
+    """phan-hoi/: each input file with problems annotated, and a reply text per unit."""
+    report = run.report
+    plan, period = report.plan, report.period
+    stamp = dt.datetime.combine(report.run_date, dt.time(8, 0))
+    by_file: dict[str, list] = {}
+    for f in run.taken.findings:
+        by_file.setdefault(f.file, []).append(f)
+    outcomes = {o.file.name: o for o in run.taken.outcomes}
+    folder = out / "phan-hoi"
+    folder.mkdir(parents=True, exist_ok=True)
+    per_unit: dict[str, list[tuple[str, list]]] = {}
+    for name in sorted(by_file):
+        problems = by_file[name]
+        outcome = outcomes.get(name)
+        unit = outcome.unit if outcome else next((f.unit for f in problems if f.unit), "")
+        data = outcome.file.data if outcome else b""
+        fmt = outcome.format if outcome else None
+        target = folder / feedback_name(unit or None, name)
+        write_feedback_workbook(data, fmt, problems, target, f"Phản hồi tệp {name}", stamp)
+        if unit:
+            per_unit.setdefault(unit, []).append((name, problems))
+    for o in run.taken.outcomes:
+        if o.unit and o.file.name not in by_file:
+            per_unit.setdefault(o.unit, []).append((o.file.name, []))
+    deadline = f"ngày {plan.deadline(period):%d/%m/%Y}"
+    for code, files in per_unit.items():
+        unit = plan.unit(code)
+        text = write_reply_text(unit.name, code, period.label, sorted(files), deadline)
+        (folder / f"{code}.txt").write_text(text, encoding="utf-8")
+
+
+def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
+               config_name: str) -> int:
+    """`report`: everything for one period into outputs/<period>/, swapped in when complete."""
+    with ReaderPool() as pool:
+        run = build_period_report(plan, period, inputs, run_date, pool)
+
+    def build(out: Path) -> None:
+        write_data(run, out, config_name)
+        write_feedback(run, out)
+        write_period_workbook(run.report, out / f"TongHop_{period}.xlsx")
+        write_period_documents(run.report, out)
+
+    publish(outputs / str(period), build)
+    return exit_status(run.report.intake.findings)
+
+
+def load_scored(plan: Plan, inputs: Path, last: Period, run_date: dt.date):
+    """Every period up to `last`, taken in and scored: the memory annual and reviews need."""
+    with ReaderPool() as pool:
+        history, _ = load_history(plan, inputs, last, run_date, pool)
+    return {p: (h.intake, score_period(h.intake, plan)) for p, h in history.items()}
+
+
+def default_year(inputs: Path) -> int:
+    return default_period(inputs).year
+
+
+def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date) -> int:
+    """`annual`: the year's evaluation and proposals into outputs/<year>/."""
+    if not plan.plan.first_year <= year <= plan.plan.last_year:
+        raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
+    periods_in(inputs)
+    history = load_scored(plan, inputs, Period(year, 4), run_date)
+    report = build_annual(plan, year, run_date, history)
+
+    def build(out: Path) -> None:
+        write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
+        write_annual_workbook(report, out / f"TongHop_{year}.xlsx")
+        write_annual_documents(report, out)
+
+    publish(outputs / str(year), build)
+    return 0
+
+
+def review_folder(plan: Plan, kind: str) -> str:
+    review = plan.reviews[kind]
+    return f"{kind}-{review.first_period.year}-{review.last_period.year}"
+
+
+def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.date) -> int:
+    """`so-ket` / `tong-ket`: the review over its configured window."""
+    if kind not in plan.reviews:
+        raise RunError(f"Tệp cấu hình chưa khai báo đợt {kind} (mục [reviews.{kind}]).")
+    periods_in(inputs)
+    history = load_scored(plan, inputs, plan.reviews[kind].last_period, run_date)
+    report = build_review(plan, kind, run_date, history)
+
+    def build(out: Path) -> None:
+        write_review_data(report, out / "data")
+        write_review_workbook(report, out / f"TongHop_{review_folder(plan, kind)}.xlsx")
+        write_review_documents(report, out)
+
+    publish(outputs / review_folder(plan, kind), build)
+    return 0
+
+
+def write_review_data(report: model.ReviewReport, data: Path) -> None:
+    for name, frame in (("thong_ke", report.counts), ("nguoi_tot_hoat_dong", report.deeds),
+                        ("dien_hinh_tieu_bieu", report.honourees),
+                        ("so_theo_doi", report.register), ("lich_su", report.history)):
+        write_csv(frame, list(frame.columns), data / f"{name}.csv")
+
+
+def run_templates(plan: Plan, period: Period, outputs: Path) -> list[Path]:
+    check_period(plan, period)
+    target = outputs / "mau"
+    written: list[Path] = []
+
+    def build(out: Path) -> None:
+        written.extend(target / p.name for p in write_templates(plan, period, out))
+
+    publish(target, build)
+    return written
+
+
+def single_input(path: Path) -> InputFile:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise RunError(f"Không đọc được tệp '{path}'.") from None
+    return InputFile(path.name, data, hashlib.sha256(data).hexdigest())
+
+
+def check_file(plan: Plan, path: Path, inputs: Path | None, run_date: dt.date):
+    """`check FILE`: one workbook alone, its period from its cover; returns its findings."""
+    item = single_input(path)
+    with ReaderPool() as pool:
+        book = pool.read_all([item])[0]
+        period = cover_period(book) or Period(run_date.year, (run_date.month - 1) // 3 + 1)
+        registry = Registry()
+        if inputs is not None and inputs.is_dir() and plan.first_period <= period:
+            history, _ = load_history(plan, inputs, period.previous(), run_date, pool) \
+                if period > plan.first_period else ({}, {})
+            if history:
+                registry = history[max(history)].registry
+    taken = take_in(plan, period, run_date, [(item, book)], registry, check_folder=False)
+    return period, taken.intake.findings
