@@ -256,7 +256,9 @@ def count_text(findings: list[Finding], skip_zero: bool = False) -> str:
 
 
 def _cell_label(cell: str) -> str:
-    return f"dòng {cell.strip()}" if cell.strip().isdigit() else cell
+    """ "dòng 12" for a whole-row finding, else the cell as given."""
+    position = _cell_position(cell)
+    return f"dòng {position[0]}" if position and not position[1] else cell
 
 
 def _put(ws: Worksheet, row: int, col: int, value: str):
@@ -428,7 +430,8 @@ def _place(f: Finding) -> str:
     if f.sheet:
         where = f'Trang "{f.sheet}"'
         if cell:
-            where += f", {'dòng' if cell.isdigit() else 'ô'} {cell}"
+            label = _cell_label(cell)
+            where += f", {label}" if label.startswith("dòng") else f", ô {cell}"
     return f"{where}: " if where else ""
 
 
