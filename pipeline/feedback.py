@@ -75,8 +75,8 @@ def write_feedback_workbook(
 ) -> None:
     """Write the feedback workbook for one input file to `path` (always `.xlsx`).
 
-    `title` is the file's name as the clerk sees it (`tep`); `stamp` is written as the
-    document's created/modified time and as every zip entry's time.
+    `title` heads the `Phản hồi` sheet, followed by the counts ("Phản hồi tệp TTKD_Q2.xlsx: 2 lỗi,
+    …"); `stamp` is written as the document's created/modified time and every zip entry's time.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(feedback_workbook_bytes(data, fmt, findings, title, stamp))
@@ -212,7 +212,7 @@ def _listing_workbook(findings: list[Finding], title: str) -> Workbook:
 
 def _fill_listing(ws: Worksheet, findings: list[Finding], title: str, annotated: bool) -> None:
     """The `Phản hồi` sheet: title, counts, then one row per finding."""
-    heading = f"Phản hồi kết quả kiểm tra tệp {title}: {count_text(findings)}."
+    heading = f"{title}: {count_text(findings)}."
     _put(ws, 1, 1, heading).font = Font(bold=True, size=13)
     if annotated and findings:
         _put(
@@ -355,7 +355,8 @@ def write_reply_text(
     """A ready-to-send Vietnamese reply to one unit about its files of the period.
 
     A file is not accepted when it has an error at file or cover level (codes F…, B…); it is
-    superseded when it has F07. `deadline_text` is a date as a person reads it ("15/07/2025").
+    superseded when it has F07. `deadline_text` is a date as a person reads it ("15/07/2025",
+    with or without a leading "ngày").
     """
     lines = [f"Kính gửi: {unit_name}", ""]
     if not files:
@@ -449,7 +450,8 @@ def _request(files: list[tuple[str, list[Finding]]], deadline_text: str | None) 
 
 
 def _by(deadline_text: str | None) -> str:
-    return f"chậm nhất ngày {deadline_text}" if deadline_text else "trong thời gian sớm nhất"
+    day = (deadline_text or "").strip().removeprefix("ngày ").strip()
+    return f"chậm nhất ngày {day}" if day else "trong thời gian sớm nhất"
 
 
 def _wrap(text: str, indent: str = "", hang: str | None = None) -> list[str]:

@@ -24,6 +24,7 @@ from pipeline.findings import ERROR, NOTICE, WARNING, Finding
 STAMP = dt.datetime(2025, 7, 20, 8, 30)
 RED, YELLOW = "00FFC7CE", "00FFEB9C"
 FILE = "TTKD_Q2.xlsx"
+TITLE = f"Phản hồi tệp {FILE}"
 
 
 def _finding(severity, sheet, cell, code, message, row=0):
@@ -101,7 +102,7 @@ def unit_file(tmp_path):
 @pytest.fixture
 def annotated(unit_file, tmp_path):
     out = tmp_path / "phan-hoi" / "TTKD_TTKD_Q2.xlsx"
-    write_feedback_workbook(unit_file.read_bytes(), "xlsx", FINDINGS, out, FILE, stamp=STAMP)
+    write_feedback_workbook(unit_file.read_bytes(), "xlsx", FINDINGS, out, TITLE, stamp=STAMP)
     return load_workbook(out)
 
 
@@ -117,7 +118,7 @@ def test_feedback_sheet_comes_first_and_is_the_only_selected_one(annotated):
 
 def test_feedback_sheet_lists_every_problem_errors_first(annotated):
     assert _rows(annotated["Phản hồi"]) == [
-        ("Phản hồi kết quả kiểm tra tệp TTKD_Q2.xlsx: 2 lỗi, 2 cảnh báo, 0 lưu ý.",) + (None,) * 4,
+        ("Phản hồi tệp TTKD_Q2.xlsx: 2 lỗi, 2 cảnh báo, 0 lưu ý.",) + (None,) * 4,
         (
             "Trong các trang của đơn vị, ô có lỗi được tô đỏ, ô có cảnh báo tô vàng, ô có lưu ý "
             "tô xanh, kèm ghi chú của Văn phòng Sở.",
@@ -266,11 +267,11 @@ def test_resent_feedback_copy_gets_a_fresh_feedback_sheet():
 )
 def test_file_that_cannot_be_annotated_gets_the_feedback_sheet_alone(tmp_path, data, fmt):
     out = tmp_path / "out.xlsx"
-    write_feedback_workbook(data, fmt, [FILE_ERROR], out, "ttkd-quy2.xls", stamp=STAMP)
+    write_feedback_workbook(data, fmt, [FILE_ERROR], out, "Phản hồi tệp ttkd-quy2.xls", stamp=STAMP)
     book = load_workbook(out)
     assert book.sheetnames == ["Phản hồi"]
     assert _rows(book["Phản hồi"]) == [
-        ("Phản hồi kết quả kiểm tra tệp ttkd-quy2.xls: 1 lỗi, 0 cảnh báo, 0 lưu ý.",) + (None,) * 4,
+        ("Phản hồi tệp ttkd-quy2.xls: 1 lỗi, 0 cảnh báo, 0 lưu ý.",) + (None,) * 4,
         (None,) * 5,
         ("Mức độ", "Trang tính", "Ô", "Mã lỗi", "Nội dung"),
         ("Lỗi", None, None, "F09", "Người gửi không phải địa chỉ của đơn vị."),
@@ -458,5 +459,5 @@ def test_reply_text_with_warnings_only_and_no_deadline():
 
 
 def test_reply_text_when_nothing_was_received():
-    text = write_reply_text("Phòng X", "X", "quý I năm 2025", [], "15/04/2025")
+    text = write_reply_text("Phòng X", "X", "quý I năm 2025", [], "ngày 15/04/2025")
     assert text == MISSING_REPLY
