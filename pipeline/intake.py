@@ -154,7 +154,7 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
 
     def cover_finding(severity: str, code: str, key: str, message: str) -> None:
         cell = cover.get(key, (None, ""))[1]
-        text = f"Ô {cell}: {message}" if cell else message
+        text = f"Ô {cell}: {message}" if cell else message[0].upper() + message[1:]
         ctx.add(severity, code, text, sheet_name, cell, int(cell[1:] or 0) if cell else 0,
                 sheet_pos=pos)
 

@@ -40,9 +40,20 @@ def fold(value: object, keep_punct: bool = False) -> str:
     return _NOT_ALNUM.sub("", text)
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
 def name_key(value: object) -> str:
-    """Compare names ignoring case and tone-mark placement ('Hoà' = 'Hòa')."""
-    return unicodedata.normalize("NFD", clean(value)).casefold().replace(" ", "")
+    """Compare names ignoring case and tone-mark placement ('Hoà' = 'Hòa').
+
+    Each syllable's tone mark is moved to the end of the syllable, wherever the writer put it.
+    """
+    words = unicodedata.normalize("NFD", clean(value)).casefold().split(" ")
+    keyed = []
+    for word in words:
+        tones = "".join(c for c in word if c in _TONE_MARKS)
+        keyed.append("".join(c for c in word if c not in _TONE_MARKS) + tones)
+    return " ".join(keyed)
 
 
 def is_blank(value: object) -> bool:
