@@ -265,10 +265,12 @@ def _describe(error: dict, data: dict) -> str:
     kind = error["type"]
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
-        return f"{loc}: {message}" if loc else message
+        return f"khóa '{loc}': {message}" if loc else message
     template = _PROBLEMS.get(kind, error["msg"])
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v
+           for k, v in error.get("ctx", {}).items()}
     try:
-        problem = template.format(**error.get("ctx", {}))
+        problem = template.format(**ctx)
     except (KeyError, IndexError):
         problem = template
     return f"khóa '{loc}': {problem}" if loc else problem

@@ -1,0 +1,44 @@
+"""The command line: every command documented in Vietnamese; bad arguments give status 2."""
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+COMMANDS = ["templates", "report", "annual", "so-ket", "tong-ket", "check"]
+
+
+def test_every_command_has_vietnamese_help():
+    runner = CliRunner()
+    top = runner.invoke(app, ["--help"])
+    assert top.exit_code == 0
+    for command in COMMANDS:
+        assert command in top.output
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, command
+        doc = app.registered_commands[[c.name for c in app.registered_commands].index(command)]
+        assert doc.callback.__doc__ and any(ch in doc.callback.__doc__ for ch in "ăâđêôơư")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--period", "2025-Q5"], "Lỗi: Kỳ báo cáo '2025-Q5' không hợp lệ; hãy ghi dạng "
+                                        "2025-Q2."),
+    (["report", "--period", "2026-Q1"], "Lỗi: Kỳ 2026-Q1 nằm ngoài kế hoạch 2021-2025 (2021-Q1 – "
+                                        "2025-Q4); hãy chọn tệp cấu hình kế hoạch khác bằng "
+                                        "CONFIG=…"),
+    (["report", "--run-date", "20/07/2025"], "Lỗi: Ngày tổng hợp '20/07/2025' không hợp lệ; hãy "
+                                             "ghi dạng 2025-07-20."),
+])
+def test_bad_arguments_stop_with_one_line(tmp_path, args, message):
+    (tmp_path / "inputs" / "2025-Q2").mkdir(parents=True)
+    result = CliRunner().invoke(app, [*args, "--inputs", str(tmp_path / "inputs"),
+                                      "--outputs", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == message
+
+
+def test_missing_inputs_folder_is_status_2(tmp_path):
+    result = CliRunner().invoke(app, ["report", "--inputs", str(tmp_path / "nowhere"),
+                                      "--outputs", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Không tìm thấy thư mục dữ liệu vào" in result.output
