@@ -19,11 +19,10 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def valid_rows(plan: Plan, period: Period, unit_code: str, ngay_lap: dt.date) -> dict:
-    """The rows to write: a collective and two individuals (one per movement), a full score
-    row for the VHCS collective, a good deed and an activity, by sheet key and column key."""
-    vhcs = plan.movement("VHCS")
+    """The rows to write, by sheet key and column key: a VHCS collective and two individuals
+    (NVCT, HCM) registered, a full score row for each (every active exemplar is scored, so
+    the file raises no finding), a good deed and an activity."""
     collective = f"{unit_code}-TT01"
-    scores = {c.code: _score(c.max) for c in [*plan.general_criteria, *vhcs.criteria]}
     return {
         "thong_tin": {
             "nguoi_lap": "Nguyễn Văn An",
@@ -52,10 +51,16 @@ def valid_rows(plan: Plan, period: Period, unit_code: str, ngay_lap: dt.date) ->
              "ngay_dang_ky": period.first_day + dt.timedelta(days=3)},
         ],
         "cham_diem": [
-            {"stt": 1, "ma_dien_hinh": collective, "ten": "Tổ Hành chính - Một cửa", **scores,
+            {"stt": 1, "ma_dien_hinh": collective, "ten": "Tổ Hành chính - Một cửa",
+             **_scores(plan, "VHCS"),
              "so_sang_kien": 1, "ky_luat": NO, "antt": YES,
              "thanh_tich": "Giải quyết 1.250 hồ sơ, không hồ sơ nào trễ hẹn.",
              "minh_chung": "Báo cáo số 15/BC-VP"},
+            {"stt": 2, "ma_dien_hinh": f"{unit_code}-CN01", "ten": "Nguyễn Thị Hoa",
+             **_scores(plan, "NVCT"), "so_sang_kien": 0, "xep_loai_cb": "HTXSNV",
+             "ky_luat": NO},
+            {"stt": 3, "ma_dien_hinh": f"{unit_code}-CN02", "ten": "Trần Văn Đức",
+             **_scores(plan, "HCM"), "xep_loai_cb": "HTTNV", "ky_luat": NO},
         ],
         "nguoi_tot": [
             {"stt": 1, "ho_ten": "Lê Minh Tuấn", "nam_sinh": period.year - 30,
@@ -105,6 +110,10 @@ def _put(cell, value) -> None:
     cell.value = value
     if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
+
+
+def _scores(plan: Plan, movement: str) -> dict[str, float | int]:
+    return {c.code: _score(c.max) for c in plan.criteria_of(movement)}
 
 
 def _score(maximum: int) -> float | int:

@@ -319,10 +319,11 @@ def test_valid_rows_fill_the_template_and_pass_its_validations(plan, tmp_path):
                 if letter in dvs:
                     assert satisfies(wb, dvs[letter], value), (sheet.name, key, value)
                 written += 1
-    assert written == 33 + 19 + 10 + 6
+    assert written == 33 + (19 + 14 + 14) + 10 + 6
     score_row = rows["cham_diem"][0]
     assert [score_row[c] for c in ("G1", "G4", "V1", "V6")] == [18.5, 4, 8.5, 6]
     assert wb["Chấm điểm"]["O2"].value is None  # H1: not the collective's movement
+    assert [r.get("xep_loai_cb") for r in rows["cham_diem"]] == [None, "HTXSNV", "HTTNV"]
 
 
 def test_satisfies_rejects_what_the_template_forbids(book):
