@@ -28,6 +28,7 @@ class RawSheet:
 
     name: str
     rows: list[list[object]]
+    visibility: str = "visible"  # "visible", "hidden" or "veryhidden" (Excel's sheet state)
 
 
 @dataclass(frozen=True)
