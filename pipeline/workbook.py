@@ -1,0 +1,1228 @@
+"""The consolidated workbooks leadership reads (OUTPUTS.md, "The consolidated workbook").
+
+Three writers, one per run kind: `write_period_workbook`, `write_annual_workbook`,
+`write_review_workbook`. They take the report objects of `pipeline.model` and never change
+them. Everything a person reads is Vietnamese; every column header comes from `HEADERS`.
+
+Formatting choices, the same on every sheet:
+- Times New Roman 11 (the workbook's default font, so empty cells and charts match).
+- Numbers use the standard Excel codes `#,##0.00` (scores) and `#,##0` (counts). In a format
+  code ',' and '.' are placeholders for "thousands separator" and "decimal point": Excel and
+  LibreOffice show them with the reader's locale, so a Vietnamese Windows shows `1.234,50`.
+  Writing `#.##0,00` would instead be taken literally and break on every machine.
+  Years and months use `0` (no separator: 1985, not 1.985). Dates are `dd/mm/yyyy`.
+- Header row frozen, autofilter on every table (several tables on a sheet are Excel tables,
+  each with its own filter), widths fitted from the content (capped; long text wraps and the
+  row height follows), A4 landscape, one page wide, header rows repeated, footer with the
+  period label and "Trang &P/&N".
+- Text typed by a unit is always written with `write_string` and the workbook is opened with
+  `strings_to_formulas`/`strings_to_urls` off: "=SUM(...)" stays text, never a formula.
+- Deterministic bytes: the document's creation date is the run date; xlsxwriter already fixes
+  the zip entries' timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from pipeline import model
+from pipeline.config import Plan
+from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
+from pipeline.periods import parse_period
+from pipeline.text import vn_date, vn_sort_key
+
+FONT = "Times New Roman"
+FONT_SIZE = 11
+SCORE_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+DELTA_FORMAT = "+#,##0;-#,##0;0"
+PLAIN_INT_FORMAT = "0"
+DATE_FORMAT = "dd/mm/yyyy"
+MAX_TEXT_WIDTH = 46
+LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
+
+PERIOD_SHEETS = ("Tổng quan", "Nộp báo cáo", "Đăng ký", "Chấm điểm", "Đề xuất",
+                 "Người tốt việc tốt", "Hoạt động", "Khó khăn - Kiến nghị", "Lỗi dữ liệu")
+ANNUAL_SHEETS = ("Tổng quan", "Đánh giá năm", "Đề nghị khen thưởng", "So sánh năm trước")
+REVIEW_SHEETS = ("Tổng quan", "Xu hướng", "Số liệu", "Điển hình tiêu biểu",
+                 "Sổ theo dõi điển hình")
+
+CLASSES = ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt")
+TYPES = ("Tập thể", "Cá nhân")
+STATUSES = (model.ON_TIME, model.LATE, model.MISSING, model.REJECTED)
+YES, NO = "Có", "Không"
+
+# ---- the one mapping from column id to the header a person reads ---------------------------------
+HEADERS: dict[str, str] = {
+    "stt": "STT",
+    "ma_don_vi": "Mã đơn vị",
+    "ten_don_vi": "Đơn vị",
+    "ma_dien_hinh": "Mã điển hình",
+    "loai": "Loại",
+    "ten": "Tên điển hình",
+    "nam_sinh": "Năm sinh",
+    "gioi_tinh": "Giới tính",
+    "chuc_vu": "Chức vụ",
+    "phong_trao": "Phong trào",
+    "pham_vi": "Phạm vi",
+    "linh_vuc": "Lĩnh vực",
+    "noi_dung": "Nội dung",
+    "muc_tieu": "Mục tiêu, chỉ tiêu",
+    "ngay_dang_ky": "Ngày đăng ký",
+    "ky_dang_ky": "Kỳ đăng ký",
+    "trang_thai": "Trạng thái",
+    "tep": "Tệp",
+    "ngay_lap": "Ngày lập",
+    "ngay_nop": "Ngày nộp",
+    "han_nop": "Hạn nộp",
+    "nguoi_gui": "Người gửi",
+    "so_loi": "Số lỗi",
+    "so_canh_bao": "Số cảnh báo",
+    "diem_chung": "Điểm chung",
+    "diem_cu_the": "Điểm cụ thể",
+    "tong_diem": "Tổng điểm",
+    "xep_loai": "Xếp loại",
+    "xep_loai_nam_truoc": "Xếp loại năm trước",
+    "du_dieu_kien": "Đủ điều kiện",
+    "ly_do": "Lý do không đủ điều kiện",
+    "hang": "Hạng",
+    "de_xuat": "Đề xuất",
+    "giai_thich": "Giải thích",
+    "dieu_chinh": "Điều chỉnh của Hội đồng",
+    "so_sang_kien": "Số sáng kiến",
+    "xep_loai_cb": "Xếp loại cán bộ",
+    "ky_luat": "Kỷ luật",
+    "antt": "Đạt chuẩn ANTT",
+    "thanh_tich": "Thành tích nổi bật",
+    "ky": "Kỳ",
+    "ho_ten": "Họ và tên",
+    "thang": "Tháng",
+    "ket_qua": "Kết quả, tác dụng",
+    "hinh_thuc_khen": "Hình thức đã khen",
+    "de_nghi_tuyen_truyen": "Đề nghị tuyên truyền",
+    "ngay": "Ngày",
+    "hinh_thuc": "Hình thức",
+    "so_nguoi": "Số người tham gia",
+    "ghi_chu": "Ghi chú",
+    "kho_khan": "Khó khăn, vướng mắc",
+    "muc_do": "Mức độ",
+    "trang_tinh": "Trang tính",
+    "o": "Ô",
+    "ma_loi": "Mã lỗi",
+    "thong_bao": "Nội dung lỗi",
+    # review frames (pipeline.review)
+    "nam": "Năm",
+    "dang_ky_moi": "Đăng ký mới",
+    "dang_theo_doi": "Đang theo dõi",
+    "duoc_cham": "Được chấm điểm",
+    "xuat_sac": "Xuất sắc",
+    "tot": "Tốt",
+    "dat": "Đạt",
+    "chua_dat": "Chưa đạt",
+    "ca_nhan_nam": "Cá nhân nam",
+    "ca_nhan_nu": "Cá nhân nữ",
+    "nguoi_tot_viec_tot": "Người tốt việc tốt",
+    "hoat_dong": "Hoạt động",
+    "so_nam_xuat_sac": "Số năm Xuất sắc",
+    "nam_xuat_sac": "Các năm Xuất sắc",
+    "so_ky_cham": "Số kỳ được chấm",
+    # table-specific wording, looked up as "<table>.<column>" first
+    "kho_khan.de_xuat": "Đề xuất, kiến nghị",
+    "dang_ky.noi_dung": "Nội dung mô hình, thành tích",
+    "nguoi_tot.noi_dung": "Nội dung việc tốt",
+    "danh_gia.ky": "Kỳ đánh giá",
+}
+
+_CRITERION = re.compile(r"^([A-Z][0-9]{1,2})(_dv|_hd)?$")
+_DATE_COLUMNS = {"ngay_lap", "ngay_nop", "han_nop", "ngay_dang_ky", "ngay"}
+_SCORE_COLUMNS = {"diem_chung", "diem_cu_the", "tong_diem", "diem"}
+_PLAIN_INT_COLUMNS = {"nam_sinh", "thang", "nam", "stt"}
+_COUNT_COLUMNS = {"so_loi", "so_canh_bao", "so_nguoi", "hang", "so_sang_kien", "dang_ky_moi",
+                  "dang_theo_doi", "duoc_cham", "xuat_sac", "tot", "dat", "chua_dat",
+                  "ca_nhan_nam", "ca_nhan_nu", "nguoi_tot_viec_tot", "hoat_dong",
+                  "so_nam_xuat_sac", "so_ky_cham"}
+_FLAG_COLUMNS = {"du_dieu_kien", "ky_luat", "antt"}
+_PERIOD_COLUMNS = {"ky", "ky_dang_ky"}
+_LONG_TEXT = {"noi_dung", "thanh_tich", "giai_thich", "dieu_chinh", "kho_khan", "de_xuat",
+              "thong_bao", "ket_qua", "ly_do", "ghi_chu", "muc_tieu", "tep"}
+_CENTERED = {"loai", "phong_trao", "gioi_tinh", "trang_thai", "xep_loai", "xep_loai_nam_truoc",
+             "muc_do", "o", "ma_loi", "xep_loai_cb", "ma_don_vi", "pham_vi"}
+
+# colours a leader reads at a glance (fills are light so black text stays legible)
+CLASS_FILLS = {"Xuất sắc": "#C6EFCE", "Tốt": "#DDEBF7", "Đạt": "#FFF2CC", "Chưa đạt": "#F8CBAD"}
+CLASS_CHART = {"Xuất sắc": "#2E7D32", "Tốt": "#1F77B4", "Đạt": "#F2B134", "Chưa đạt": "#C0504D"}
+STATUS_FILLS = {model.ON_TIME: "#C6EFCE", model.LATE: "#FFEB9C", model.MISSING: "#F8CBAD",
+                model.REJECTED: "#E6B8B7"}
+STATUS_CHART = {model.ON_TIME: "#2E7D32", model.LATE: "#F2B134", model.MISSING: "#C0504D",
+                model.REJECTED: "#7F3F98"}
+SEVERITY_FILLS = {ERROR: "#F8CBAD", WARNING: "#FFEB9C", NOTICE: "#DDEBF7"}
+FLAG_FILLS = {NO: "#F8CBAD"}
+HEADER_FILL = "#D9E1F2"
+COUNCIL_FILL = "#FFE699"
+NOT_APPLICABLE_FILL = "#F2F2F2"
+TYPE_CHART = {"Tập thể": "#1F4E79", "Cá nhân": "#9DC3E6"}
+
+
+def header(column: str, table: str = "") -> str:
+    """The Vietnamese header of a column id; criterion columns read 'G1 ĐV' / 'G1 HĐ'."""
+    if f"{table}.{column}" in HEADERS:
+        return HEADERS[f"{table}.{column}"]
+    if column in HEADERS:
+        return HEADERS[column]
+    m = _CRITERION.match(column)
+    if m:
+        return m.group(1) + {"_dv": "\nĐV", "_hd": "\nHĐ", None: ""}[m.group(2)]
+    raise KeyError(f"no Vietnamese header for column '{column}'")
+
+
+def has_header(column: str) -> bool:
+    return column in HEADERS or bool(_CRITERION.match(column))
+
+
+def kind_of(column: str) -> str:
+    """How a column's values are written: date, score, int, count, flag, period, long or text."""
+    if column in _DATE_COLUMNS:
+        return "date"
+    if column in _SCORE_COLUMNS or _CRITERION.match(column):
+        return "score"
+    if column in _PLAIN_INT_COLUMNS:
+        return "int"
+    if column in _COUNT_COLUMNS:
+        return "count"
+    if column in _FLAG_COLUMNS:
+        return "flag"
+    if column in _PERIOD_COLUMNS:
+        return "period"
+    if column in _LONG_TEXT:
+        return "long"
+    return "text"
+
+
+# ---- values --------------------------------------------------------------------------------------
+def is_blank(value: object) -> bool:
+    """None, NaN, pd.NA, NaT and '' are blank (frames from pandas may hold any of them)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def display_text(value: object, kind: str) -> str:
+    """What a cell shows, as text: for measuring widths and for text cells."""
+    if is_blank(value):
+        return ""
+    if kind == "date":
+        return vn_date(_as_date(value))
+    if kind == "flag":
+        return YES if _truthy(value) else NO
+    if kind == "period":
+        period = parse_period(value)
+        return period.label_short if period else str(value)
+    if kind == "score":
+        return f"{Decimal(str(value)):,.2f}"
+    if kind in ("count", "int"):
+        return f"{int(value):,}" if kind == "count" else str(int(value))
+    return str(value)
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().casefold() in {"có", "true", "x", "1"}
+    return bool(value)
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def unit_names(plan: Plan) -> dict[str, str]:
+    return {u.code: u.name for u in plan.units}
+
+
+def in_unit_order(frame: pd.DataFrame, plan: Plan, *then: str, by_name: str = "") -> pd.DataFrame:
+    """A new frame in the plan's unit order, then by `then` columns, then by a name (Vietnamese)."""
+    def key(i: int) -> tuple:
+        row = frame.iloc[i]
+        unit = "" if is_blank(row.get("ma_don_vi")) else str(row["ma_don_vi"])
+        rest = tuple("" if is_blank(row.get(c)) else str(row[c]) for c in then)
+        name = vn_sort_key(row.get(by_name)) if by_name and not is_blank(row.get(by_name)) else ()
+        return (plan.unit_order(unit), unit, name, rest)
+
+    order = sorted(range(len(frame)), key=key)
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def with_unit_names(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """A new frame with `ten_don_vi` filled from the plan where it is missing."""
+    names = unit_names(plan)
+    given = frame["ten_don_vi"] if "ten_don_vi" in frame else pd.Series([None] * len(frame),
+                                                                          index=frame.index)
+    filled = [g if not is_blank(g) else names.get(str(c), "" if is_blank(c) else str(c))
+              for g, c in zip(given, frame["ma_don_vi"], strict=True)]
+    return frame.assign(ten_don_vi=filled)
+
+
+def where(frame: pd.DataFrame, flags: Sequence[bool]) -> pd.DataFrame:
+    """The rows whose flag is true, as a new frame (an empty list keeps the columns)."""
+    return frame.loc[pd.Series(list(flags), index=frame.index, dtype=bool)].reset_index(drop=True)
+
+
+def numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(stt=range(1, len(frame) + 1))
+
+
+# ---- the sheet writer ----------------------------------------------------------------------------
+class _Formats:
+    """Formats built once per distinct property set (xlsxwriter wants them shared)."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"font_name": FONT, **props})
+        return self.cache[key]
+
+    def cell(self, kind: str, fill: str | None = None, bold: bool = False, column: str = ""):
+        props: dict = {"border": 1, "border_color": "#A6A6A6", "valign": "top",
+                       "font_size": FONT_SIZE}
+        if kind == "score":
+            props.update(num_format=SCORE_FORMAT, align="right")
+        elif kind == "count":
+            props.update(num_format=COUNT_FORMAT, align="right")
+        elif kind == "int":
+            props.update(num_format=PLAIN_INT_FORMAT,
+                         align="center" if column == "stt" else "right")
+        elif kind == "delta":
+            props.update(num_format=DELTA_FORMAT, align="right")
+        elif kind == "date":
+            props.update(num_format=DATE_FORMAT, align="center")
+        elif kind in ("flag", "period") or column in _CENTERED:
+            props.update(align="center", text_wrap=True)
+        else:
+            props.update(text_wrap=True)
+        if fill:
+            props["bg_color"] = fill
+        if bold:
+            props["bold"] = True
+        return self.get(**props)
+
+    def header(self):
+        return self.get(bold=True, bg_color=HEADER_FILL, border=1, border_color="#808080",
+                        align="center", valign="vcenter", text_wrap=True, font_size=FONT_SIZE)
+
+    def title(self):
+        return self.get(bold=True, font_size=14, align="center", valign="vcenter")
+
+    def subtitle(self):
+        return self.get(italic=True, font_size=12, align="center", valign="vcenter")
+
+    def section(self):
+        return self.get(bold=True, font_size=12)
+
+    def plain(self, **extra):
+        return self.get(font_size=FONT_SIZE, **extra)
+
+
+CellFill = Callable[[dict, str], str | None]
+
+
+@dataclass
+class _Sheet:
+    """One worksheet being written: remembers widths and wrapped texts to size rows at the end."""
+
+    ws: Worksheet
+    fmt: _Formats
+    widths: dict[int, float] = field(default_factory=dict)
+    fixed: dict[int, float] = field(default_factory=dict)
+    wrapped: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    header_rows: list[int] = field(default_factory=list)
+
+    def widen(self, col: int, width: float) -> None:
+        self.widths[col] = max(self.widths.get(col, 0), width)
+
+    def write(self, row: int, col: int, value: object, kind: str, fmt, wrap: bool = True) -> None:
+        """Write one value by its kind; text always as a string, never a formula."""
+        ws = self.ws
+        if is_blank(value):
+            ws.write_blank(row, col, None, fmt)
+            return
+        if kind in ("score", "count", "int", "delta"):
+            ws.write_number(row, col, float(value) if kind == "score" else int(value), fmt)
+        elif kind == "date":
+            ws.write_datetime(row, col, dt.datetime.combine(_as_date(value), dt.time()), fmt)
+        else:
+            text = display_text(value, kind)
+            ws.write_string(row, col, text, fmt)
+            if wrap:
+                self.wrapped.setdefault(row, []).append((col, text))
+        self.widen(col, _measure(display_text(value, kind), kind))
+
+    def table(self, frame: pd.DataFrame, columns: Sequence[str], top: int, *, left: int = 0,
+              name: str = "", fills: dict[str, dict[str, str]] | None = None,
+              cell_fill: CellFill | None = None, as_excel_table: bool = False,
+              headers: dict[str, str] | None = None) -> int:
+        """Header at `top`, one row per record below; returns the last row written."""
+        fills = fills or {}
+        head = self.fmt.header()
+        for j, column in enumerate(columns):
+            text = (headers or {}).get(column) or header(column, name)
+            self.ws.write_string(top, left + j, text, head)
+            self.widen(left + j, _header_width(text))
+            self.wrapped.setdefault(top, []).append((left + j, text))
+        self.header_rows.append(top)
+        records = frame.to_dict("records")
+        for i, record in enumerate(records, start=1):
+            for j, column in enumerate(columns):
+                kind = kind_of(column)
+                value = record.get(column)
+                shown = display_text(value, kind)
+                fill = fills.get(column, {}).get(shown)
+                if cell_fill:
+                    fill = cell_fill(record, column) or fill
+                self.write(top + i, left + j, value, kind,
+                           self.fmt.cell(kind, fill, column=column))
+        last = top + max(len(records), 1)
+        if not records:
+            for j in range(len(columns)):
+                self.ws.write_blank(top + 1, left + j, None, self.fmt.cell("text"))
+            self.ws.write_string(top + 1, left, "(không có)", self.fmt.cell("text"))
+        if as_excel_table:
+            self.ws.add_table(top, left, last, left + len(columns) - 1, {
+                "style": None, "autofilter": True, "header_row": True,
+                "columns": [{"header": (headers or {}).get(c) or header(c, name),
+                             "header_format": head} for c in columns],
+            })
+        return last
+
+    def finish(self, *, freeze: tuple[int, int] | None, filter_range: tuple | None,
+               footer_title: str, period_label: str, repeat: tuple[int, int] | None) -> None:
+        """Widths, row heights, freeze, filter and print setup."""
+        ws = self.ws
+        final = {**self.widths, **self.fixed}
+        final = {c: min(w, MAX_TEXT_WIDTH) for c, w in final.items()}
+        for col, width in sorted(final.items()):
+            ws.set_column(col, col, round(width, 1))
+        for row, cells in sorted(self.wrapped.items()):
+            lines = max(_lines(text, final.get(col, 10)) for col, text in cells)
+            if lines > 1 or row in self.header_rows:
+                ws.set_row(row, LINE_HEIGHT * max(lines, 1) + 3)
+        if freeze:
+            ws.freeze_panes(*freeze)
+        if filter_range:
+            ws.autofilter(*filter_range)
+        _print_setup(ws, footer_title, period_label, repeat)
+
+
+def _measure(text: str, kind: str) -> float:
+    if kind in ("score", "count", "int", "delta"):
+        return len(text) + 3
+    if kind == "date":
+        return 12
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return min(longest, MAX_TEXT_WIDTH if kind == "long" else 32) + 2
+
+
+def _header_width(text: str) -> float:
+    """Headers wrap between words: the longest word must fit, and short headers stay one line."""
+    words = max((len(w) for w in text.split()), default=0)
+    return max(words + 2, min(len(text), 14) + 2)
+
+
+def _lines(text: str, width: float) -> int:
+    usable = max(width - 1.5, 1)
+    return sum(max(1, math.ceil(len(part) * 1.05 / usable)) for part in text.split("\n"))
+
+
+def _footer_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _print_setup(ws: Worksheet, title: str, period_label: str,
+                 repeat: tuple[int, int] | None) -> None:
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.center_horizontally()
+    if repeat:
+        ws.repeat_rows(*repeat)
+    font = f'&"{FONT},Regular"&9'
+    ws.set_footer(f"&L{font}{_footer_text(title)}&C{font}{_footer_text(period_label)}"
+                  f"&R{font}Trang &P/&N")
+
+
+def _new_book(path: Path, run_date: dt.date, title: str) -> tuple[xlsxwriter.Workbook, _Formats]:
+    book = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+    })
+    book.set_properties({
+        "title": title,
+        "author": "Văn phòng Sở Xây dựng",
+        "company": "Sở Xây dựng tỉnh Phú Thọ",
+        "created": dt.datetime.combine(run_date, dt.time()),
+    })
+    return book, _Formats(book)
+
+
+def _titles(sheet: _Sheet, width: int, title: str, subtitle: str) -> None:
+    """Title and subtitle centred across the table's columns (rows 0 and 1)."""
+    ws, fmt = sheet.ws, sheet.fmt
+    last = max(width - 1, 0)
+    if last:
+        ws.merge_range(0, 0, 0, last, title, fmt.title())
+        ws.merge_range(1, 0, 1, last, subtitle, fmt.subtitle())
+    else:
+        ws.write_string(0, 0, title, fmt.title())
+        ws.write_string(1, 0, subtitle, fmt.subtitle())
+    ws.set_row(0, 24)
+    ws.set_row(1, 19)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every sheet of one workbook shares."""
+
+    plan: Plan
+    label: str  # "quý II năm 2025", "năm 2024", "2021 – 2025"
+    run_date: dt.date
+    book_title: str
+
+    @property
+    def subtitle(self) -> str:
+        return f"{self.label[:1].upper()}{self.label[1:]} — ngày lập: {vn_date(self.run_date)}"
+
+
+def _table_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str, title: str,
+                 frame: pd.DataFrame, columns: Sequence[str], *, name: str = "",
+                 fills: dict | None = None, cell_fill: CellFill | None = None,
+                 freeze_col: int = 0, fixed: dict[str, float] | None = None) -> _Sheet:
+    """A sheet holding one table: title, subtitle, header at row 3, frozen and filtered."""
+    sheet = _Sheet(book.add_worksheet(sheet_name), fmt)
+    for column, width in (fixed or {}).items():
+        sheet.fixed[list(columns).index(column)] = width
+    _titles(sheet, len(columns), title, ctx.subtitle)
+    top = 3
+    last = sheet.table(frame, columns, top, name=name, fills=fills, cell_fill=cell_fill)
+    sheet.finish(freeze=(top + 1, freeze_col), filter_range=(top, 0, last, len(columns) - 1),
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top, top))
+    return sheet
+
+
+# ---- quarterly workbook --------------------------------------------------------------------------
+def write_period_workbook(report: model.PeriodReport, path: Path) -> None:
+    """`TongHop_<period>.xlsx`: the nine sheets of OUTPUTS.md, in their order."""
+    plan, intake = report.plan, report.intake
+    ctx = _Context(plan, report.period.label, report.run_date,
+                   f"Tổng hợp điển hình tiên tiến {report.period.label}")
+    book, fmt = _new_book(Path(path), report.run_date, ctx.book_title)
+    _overview_sheet(book, fmt, ctx, report)
+    _submissions_sheet(book, fmt, ctx, intake.submissions)
+    _registrations_sheet(book, fmt, ctx, intake.registrations)
+    _scores_sheet(book, fmt, ctx, report.scores)
+    proposals = _proposals(report.scores)
+    _proposal_sheet(book, fmt, ctx, "Đề xuất", proposals,
+                    "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN ĐỀ XUẤT GIỚI THIỆU",
+                    "Không có điển hình được đề xuất trong kỳ.")
+    _good_deeds_sheet(book, fmt, ctx, intake.good_deeds)
+    _activities_sheet(book, fmt, ctx, intake.activities)
+    _difficulties_sheet(book, fmt, ctx, intake.difficulties)
+    _findings_sheet(book, fmt, ctx, intake.findings)
+    book.close()
+
+
+def _proposals(scores: pd.DataFrame) -> pd.DataFrame:
+    """The exemplars with a proposal, as a new frame."""
+    return where(scores, [not is_blank(v) for v in scores["de_xuat"]])
+
+
+def _submissions_sheet(book, fmt, ctx: _Context, submissions: pd.DataFrame) -> None:
+    frame = numbered(with_unit_names(in_unit_order(submissions, ctx.plan), ctx.plan))
+    columns = ["stt", "ten_don_vi", "trang_thai", "tep", "ngay_lap", "ngay_nop", "han_nop",
+               "so_loi", "so_canh_bao"]
+    _table_sheet(book, fmt, ctx, "Nộp báo cáo", "TÌNH HÌNH NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", frame,
+                 columns, fills={"trang_thai": STATUS_FILLS}, freeze_col=2,
+                 fixed={"stt": 5, "trang_thai": 12})
+
+
+def _registrations_sheet(book, fmt, ctx: _Context, registrations: pd.DataFrame) -> None:
+    frame = numbered(with_unit_names(
+        in_unit_order(registrations, ctx.plan, "ma_dien_hinh"), ctx.plan))
+    columns = ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "nam_sinh", "gioi_tinh",
+               "chuc_vu", "phong_trao", "pham_vi", "linh_vuc", "noi_dung", "ngay_dang_ky",
+               "ky_dang_ky", "trang_thai"]
+    _table_sheet(book, fmt, ctx, "Đăng ký", "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN ĐĂNG KÝ", frame,
+                 columns, name="dang_ky", freeze_col=4,
+                 fixed={"stt": 5, "ten_don_vi": 22, "noi_dung": 40, "ten": 22})
+
+
+def score_columns_shown(plan: Plan, scores: pd.DataFrame) -> list[str]:
+    """Per criterion: the unit's score, and the council's beside it where the council scored."""
+    out = []
+    for crit in plan.all_criteria:
+        out.append(f"{crit.code}_dv")
+        council = f"{crit.code}_hd"
+        if council in scores and any(not is_blank(v) for v in scores[council]):
+            out.append(council)
+    return out
+
+
+def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> None:
+    plan = ctx.plan
+    frame = numbered(with_unit_names(in_unit_order(scores, plan, "ma_dien_hinh"), plan))
+    criteria = score_columns_shown(plan, frame)
+    lead = ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao"]
+    tail = ["diem_chung", "diem_cu_the", "tong_diem", "xep_loai", "du_dieu_kien", "ly_do",
+            "hang", "de_xuat", "giai_thich", "dieu_chinh"]
+    columns = lead + criteria + tail
+    own = {m.code: {c.code for c in plan.criteria_of(m.code)} for m in plan.movements}
+
+    def council_fill(record: dict, column: str) -> str | None:
+        m = _CRITERION.match(column)
+        if not m:
+            return None
+        code = m.group(1)
+        if code not in own.get(str(record.get("phong_trao")), {code}):
+            return NOT_APPLICABLE_FILL
+        if m.group(2) == "_hd" and not is_blank(record.get(column)):
+            return COUNCIL_FILL
+        return None
+
+    sheet = _Sheet(book.add_worksheet("Chấm điểm"), fmt)
+    fixed = {"stt": 4.5, "ten_don_vi": 16, "ma_dien_hinh": 9, "ten": 16, "loai": 8,
+             "phong_trao": 7, "diem_chung": 7, "diem_cu_the": 7, "tong_diem": 7, "xep_loai": 8,
+             "du_dieu_kien": 7, "ly_do": 18, "hang": 5, "de_xuat": 13, "giai_thich": 26,
+             "dieu_chinh": 22}
+    for j, column in enumerate(columns):
+        sheet.fixed[j] = 5.6 if _CRITERION.match(column) else fixed[column]
+    _titles(sheet, len(columns), "BẢNG CHẤM ĐIỂM ĐIỂN HÌNH TIÊN TIẾN", ctx.subtitle)
+    sheet.ws.write_string(2, 0, "ĐV: điểm đơn vị tự chấm; HĐ: điểm Hội đồng Thi đua - Khen "
+                          "thưởng chấm lại (tô vàng, là điểm được dùng); ô xám: tiêu chí không "
+                          "thuộc phong trào của điển hình.", fmt.plain(italic=True))
+    top = 4
+    _criteria_groups(sheet, plan, columns, top - 1)
+    last = sheet.table(frame, columns, top, cell_fill=council_fill,
+                       fills={"xep_loai": CLASS_FILLS, "du_dieu_kien": FLAG_FILLS})
+    sheet.finish(freeze=(top + 1, 4), filter_range=(top, 0, last, len(columns) - 1),
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top - 1, top))
+
+
+def _criteria_groups(sheet: _Sheet, plan: Plan, columns: list[str], row: int) -> None:
+    """A group row above the criteria: 'Tiêu chí chung', then each movement's short name."""
+    groups = [("Tiêu chí chung", {c.code for c in plan.general_criteria})]
+    groups += [(f"{m.short} ({m.code})", {c.code for c in m.criteria}) for m in plan.movements]
+    head = sheet.fmt.header()
+    for title, codes in groups:
+        cols = [j for j, c in enumerate(columns)
+                if _CRITERION.match(c) and _CRITERION.match(c).group(1) in codes]
+        if not cols:
+            continue
+        if len(cols) > 1:
+            sheet.ws.merge_range(row, cols[0], row, cols[-1], title, head)
+        else:
+            sheet.ws.write_string(row, cols[0], title, head)
+    sheet.ws.set_row(row, 30)
+
+
+def _proposal_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str,
+                    proposals: pd.DataFrame, title: str, empty: str) -> None:
+    """The proposals ready to print and sign, with the two signature blocks below."""
+    plan = ctx.plan
+    frame = numbered(with_unit_names(in_unit_order(proposals, plan, "ma_dien_hinh"), plan))
+    columns = ["stt", "ten_don_vi", "ten", "loai", "phong_trao", "tong_diem", "xep_loai", "hang",
+               "de_xuat"]
+    sheet = _Sheet(book.add_worksheet(sheet_name), fmt)
+    fixed = {"stt": 5, "ten_don_vi": 30, "ten": 28, "loai": 9, "phong_trao": 10, "tong_diem": 9,
+             "xep_loai": 10, "hang": 6, "de_xuat": 36}
+    for j, column in enumerate(columns):
+        sheet.fixed[j] = fixed[column]
+    _titles(sheet, len(columns), title, ctx.subtitle)
+    top = 3
+    last = sheet.table(frame, columns, top, headers={"ten": "Điển hình"},
+                       fills={"xep_loai": CLASS_FILLS})
+    if frame.empty:
+        sheet.ws.write_string(top + 1, 1, empty, fmt.cell("text"))
+    _signatures(sheet, ctx, last + 2, len(columns))
+    sheet.finish(freeze=(top + 1, 0), filter_range=(top, 0, last, len(columns) - 1),
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top, top))
+
+
+def _signatures(sheet: _Sheet, ctx: _Context, row: int, width: int) -> None:
+    """'NGƯỜI LẬP BIỂU' on the left, place and date then 'LÃNH ĐẠO SỞ' on the right."""
+    ws, fmt = sheet.ws, sheet.fmt
+    issuer = ctx.plan.issuer_on(ctx.run_date)
+    day = ctx.run_date
+    place = f"{issuer.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    right = (width // 2, width - 1)
+    ws.merge_range(row, right[0], row, right[1], place,
+                   fmt.plain(italic=True, align="center"))
+    ws.merge_range(row + 1, 0, row + 1, 2, "NGƯỜI LẬP BIỂU", fmt.plain(bold=True, align="center"))
+    ws.merge_range(row + 1, right[0], row + 1, right[1], "LÃNH ĐẠO SỞ",
+                   fmt.plain(bold=True, align="center"))
+    note = fmt.plain(italic=True, align="center")
+    ws.merge_range(row + 2, 0, row + 2, 2, "(Ký, ghi rõ họ tên)", note)
+    ws.merge_range(row + 2, right[0], row + 2, right[1], "(Ký, ghi rõ họ tên, đóng dấu)", note)
+
+
+def _good_deeds_sheet(book, fmt, ctx: _Context, deeds: pd.DataFrame) -> None:
+    frame = numbered(with_unit_names(
+        in_unit_order(deeds, ctx.plan, "thang", by_name="ho_ten"), ctx.plan))
+    columns = ["stt", "ten_don_vi", "ho_ten", "nam_sinh", "gioi_tinh", "chuc_vu", "thang",
+               "noi_dung", "ket_qua", "hinh_thuc_khen", "de_nghi_tuyen_truyen"]
+    _table_sheet(book, fmt, ctx, "Người tốt việc tốt",
+                 "GƯƠNG NGƯỜI TỐT, VIỆC TỐT", frame, columns, name="nguoi_tot", freeze_col=3,
+                 fixed={"stt": 5, "ten_don_vi": 22, "noi_dung": 40, "thang": 8,
+                        "de_nghi_tuyen_truyen": 12})
+
+
+def _activities_sheet(book, fmt, ctx: _Context, activities: pd.DataFrame) -> None:
+    frame = numbered(with_unit_names(in_unit_order(activities, ctx.plan, "ngay"), ctx.plan))
+    columns = ["stt", "ten_don_vi", "ngay", "hinh_thuc", "noi_dung", "so_nguoi", "ghi_chu"]
+    _table_sheet(book, fmt, ctx, "Hoạt động", "HOẠT ĐỘNG XÂY DỰNG, NHÂN RỘNG ĐIỂN HÌNH TIÊN TIẾN",
+                 frame, columns, freeze_col=2,
+                 fixed={"stt": 5, "ten_don_vi": 26, "noi_dung": 46, "so_nguoi": 10})
+
+
+def _difficulties_sheet(book, fmt, ctx: _Context, difficulties: pd.DataFrame) -> None:
+    frame = numbered(with_unit_names(in_unit_order(difficulties, ctx.plan), ctx.plan))
+    columns = ["stt", "ten_don_vi", "kho_khan", "de_xuat"]
+    _table_sheet(book, fmt, ctx, "Khó khăn - Kiến nghị",
+                 "KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ CỦA CÁC ĐƠN VỊ", frame, columns,
+                 name="kho_khan", freeze_col=2,
+                 fixed={"stt": 5, "ten_don_vi": 30, "kho_khan": 55, "de_xuat": 55})
+
+
+def _findings_sheet(book, fmt, ctx: _Context, findings: pd.DataFrame) -> None:
+    plan = ctx.plan
+    rows = findings.to_dict("records")
+    rows.sort(key=lambda r: (
+        plan.unit_order(str(r.get("ma_don_vi") or "")), str(r.get("tep") or ""),
+        str(r.get("trang_tinh") or ""), int(r.get("row") or 0) if not is_blank(r.get("row"))
+        else 0, SEVERITY_ORDER.get(r.get("muc_do"), 9), str(r.get("o") or "")))
+    frame = pd.DataFrame(rows, columns=list(findings.columns))
+    names = unit_names(plan)
+    frame = numbered(frame.assign(ten_don_vi=[
+        names.get(str(c), "Chưa xác định đơn vị" if is_blank(c) else str(c))
+        for c in frame["ma_don_vi"]]))
+    columns = ["stt", "muc_do", "ten_don_vi", "tep", "trang_tinh", "o", "ma_loi", "thong_bao"]
+    _table_sheet(book, fmt, ctx, "Lỗi dữ liệu", "LỖI VÀ CẢNH BÁO VỀ DỮ LIỆU CỦA CÁC ĐƠN VỊ",
+                 frame, columns, fills={"muc_do": SEVERITY_FILLS}, freeze_col=2,
+                 fixed={"stt": 5, "muc_do": 10, "ten_don_vi": 24, "tep": 26, "o": 6,
+                        "ma_loi": 8, "thong_bao": 56})
+
+
+# ---- quarterly overview --------------------------------------------------------------------------
+def count_by(frame: pd.DataFrame, column: str, values: Iterable[str]) -> list[int]:
+    """How many rows hold each of `values` in `column` (0 for a missing column)."""
+    if frame is None or column not in frame:
+        return [0 for _ in values]
+    seen = [str(v) for v in frame[column] if not is_blank(v)]
+    return [seen.count(v) for v in values]
+
+
+def active_registrations(registrations: pd.DataFrame) -> pd.DataFrame:
+    return where(registrations, [str(v) != "Rút" for v in registrations["trang_thai"]])
+
+
+def key_figures(report: model.PeriodReport) -> list[tuple[str, int]]:
+    """The quarter's headline numbers, in the order the overview shows them."""
+    intake, scores = report.intake, report.scores
+    status = dict(zip(STATUSES, count_by(intake.submissions, "trang_thai", STATUSES),
+                      strict=True))
+    regs = intake.registrations
+    new = sum(1 for v in regs["ky_dang_ky"] if str(v) == str(report.period)) if (
+        "ky_dang_ky" in regs) else 0
+    eligible = [bool(v) for v in scores["du_dieu_kien"]] if len(scores) else []
+    severities = count_by(intake.findings, "muc_do", (ERROR, WARNING))
+    tell = count_by(intake.good_deeds, "de_nghi_tuyen_truyen", (YES,))[0]
+    return [
+        ("Đơn vị phải báo cáo", len(intake.submissions)),
+        ("Đơn vị đã nộp (đúng hạn và muộn)", status[model.ON_TIME] + status[model.LATE]),
+        ("Điển hình đang theo dõi", len(active_registrations(regs))),
+        ("Điển hình đăng ký mới trong kỳ", new),
+        ("Điển hình rút đăng ký trong kỳ", count_by(regs, "trang_thai", ("Rút",))[0]),
+        ("Điển hình được chấm điểm", len(scores)),
+        ("Xếp loại Xuất sắc", count_by(scores, "xep_loai", ("Xuất sắc",))[0]),
+        ("Không đủ điều kiện xét khen", eligible.count(False)),
+        ("Đề xuất giới thiệu điển hình", len(_proposals(scores))),
+        ("Gương người tốt, việc tốt", len(intake.good_deeds)),
+        ("Trong đó đề nghị tuyên truyền", tell),
+        ("Hoạt động của các đơn vị", len(intake.activities)),
+        ("Lỗi dữ liệu", severities[0]),
+        ("Cảnh báo", severities[1]),
+    ]
+
+
+def exemplars_by_movement(plan: Plan, registrations: pd.DataFrame) -> list[tuple[str, list[int]]]:
+    """Active exemplars per movement (short name): [collectives, individuals]."""
+    active = active_registrations(registrations)
+    out = []
+    for m in plan.movements:
+        rows = where(active, [str(v) == m.code for v in active["phong_trao"]])
+        out.append((m.short, count_by(rows, "loai", TYPES)))
+    return out
+
+
+def classes_by_unit(plan: Plan, scores: pd.DataFrame) -> list[tuple[str, list[int]]]:
+    """Classification counts per unit with scored exemplars, in the plan's order."""
+    out = []
+    for unit in plan.units:
+        rows = where(scores, [str(v) == unit.code for v in scores["ma_don_vi"]])
+        if len(rows):
+            out.append((unit.name, count_by(rows, "xep_loai", CLASSES)))
+    return out
+
+
+def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodReport) -> None:
+    plan, intake, prev = ctx.plan, report.intake, report.previous
+    sheet = _Sheet(book.add_worksheet("Tổng quan"), fmt)
+    ws = sheet.ws
+    sheet.fixed.update({0: 44, 1: 12, 2: 12, 3: 12, 4: 12, 5: 12, 6: 3})
+    _titles(sheet, 6, "TỔNG HỢP ĐIỂN HÌNH TIÊN TIẾN",
+            f"{plan.issuer_on(ctx.run_date).name} — {ctx.subtitle}")
+    then_label = "Quý trước" if prev is None else prev.period.label_short
+
+    row = 3
+    ws.write_string(row, 0, "1. Tình hình nộp báo cáo", fmt.section())
+    now = count_by(intake.submissions, "trang_thai", STATUSES)
+    before = count_by(prev.intake.submissions, "trang_thai", STATUSES) if prev else None
+    status_top = row + 1
+    row = _compare_table(sheet, status_top, "Trạng thái", STATUSES, now, before, then_label,
+                         fills=STATUS_FILLS)
+
+    row += 2
+    ws.write_string(row, 0, "2. Các chỉ số chính", fmt.section())
+    figures = key_figures(report)
+    previous_figures = dict(key_figures(prev)) if prev else None
+    row = _compare_table(sheet, row + 1, "Chỉ tiêu", [f for f, _ in figures],
+                         [v for _, v in figures],
+                         [previous_figures[f] for f, _ in figures] if prev else None, then_label)
+
+    row += 2
+    ws.write_string(row, 0, "3. Điển hình đang theo dõi theo phong trào và loại", fmt.section())
+    movement_top = row + 1
+    by_movement = exemplars_by_movement(plan, intake.registrations)
+    before_movement = dict(exemplars_by_movement(plan, prev.intake.registrations)) if prev else {}
+    rows = [[name, *counts, sum(counts), sum(before_movement[name]) if prev else None]
+            for name, counts in by_movement]
+    row = _grid(sheet, movement_top, ["Phong trào", *TYPES, "Cộng", then_label, "Tăng, giảm"],
+                [[*r, None if r[-1] is None else r[-2] - r[-1]] for r in rows],
+                ["text", "count", "count", "count", "count", "delta"])
+
+    row += 2
+    ws.set_h_pagebreaks([row])  # sections 4 and 5 and their chart print on the second page
+    ws.write_string(row, 0, "4. Xếp loại theo đơn vị", fmt.section())
+    class_top = row + 1
+    by_unit = classes_by_unit(plan, report.scores)
+    row = _grid(sheet, class_top, ["Đơn vị", *CLASSES, "Cộng"],
+                [[name, *counts, sum(counts)] for name, counts in by_unit],
+                ["text", "count", "count", "count", "count", "count"],
+                header_fills={CLASSES[i]: CLASS_FILLS[CLASSES[i]] for i in range(4)})
+
+    row += 2
+    ws.write_string(row, 0, "5. Điển hình đề xuất giới thiệu", fmt.section())
+    proposals = in_unit_order(_proposals(report.scores), plan, "ma_dien_hinh")
+    names = unit_names(plan)
+    rows = [[f"{r['ten']} ({names.get(r['ma_don_vi'], r['ma_don_vi'])})", r["loai"],
+             r["phong_trao"], r["tong_diem"], r["xep_loai"]]
+            for r in proposals.to_dict("records")]
+    row = _grid(sheet, row + 1, ["Điển hình (đơn vị)", "Loại", "Phong trào", "Tổng điểm",
+                                 "Xếp loại"], rows, ["text", "text", "text", "score", "text"])
+
+    _overview_charts(book, sheet, status_top, movement_top, len(by_movement), class_top,
+                     len(by_unit))
+    sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
+                 period_label=ctx.label, repeat=None)
+
+
+def _compare_table(sheet: _Sheet, top: int, first: str, labels: Sequence[str],
+                   now: Sequence[int], before: Sequence[int] | None, then_label: str,
+                   fills: dict[str, str] | None = None) -> int:
+    """Label | Kỳ này | <then> | Tăng, giảm — an Excel table; returns the last row."""
+    rows = [[label, n, None if before is None else before[i],
+             None if before is None else n - before[i]] for i, (label, n) in
+            enumerate(zip(labels, now, strict=True))]
+    return _grid(sheet, top, [first, "Kỳ này", then_label, "Tăng, giảm"], rows,
+                 ["text", "count", "count", "delta"], label_fills=fills)
+
+
+def _grid(sheet: _Sheet, top: int, headers: Sequence[str], rows: Sequence[Sequence],
+          kinds: Sequence[str], *, label_fills: dict[str, str] | None = None,
+          header_fills: dict[str, str] | None = None) -> int:
+    """A small Excel table (own filter) of plain values; returns its last row."""
+    ws, fmt = sheet.ws, sheet.fmt
+    for j, text in enumerate(headers):
+        fill = (header_fills or {}).get(text)
+        head = fmt.header() if not fill else fmt.get(
+            bold=True, bg_color=fill, border=1, border_color="#808080", align="center",
+            valign="vcenter", text_wrap=True, font_size=FONT_SIZE)
+        ws.write_string(top, j, text, head)
+        sheet.wrapped.setdefault(top, []).append((j, text))
+    sheet.header_rows.append(top)
+    for i, values in enumerate(rows, start=1):
+        for j, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            fill = (label_fills or {}).get(str(value)) if j == 0 else None
+            sheet.write(top + i, j, value, kind, fmt.cell(kind, fill))
+    last = top + max(len(rows), 1)
+    if not rows:
+        ws.write_string(top + 1, 0, "(không có)", fmt.cell("text"))
+        for j in range(1, len(headers)):
+            ws.write_blank(top + 1, j, None, fmt.cell("text"))
+    ws.add_table(top, 0, last, len(headers) - 1, {
+        "style": None, "autofilter": True,
+        "columns": [{"header": h, "header_format": fmt.header()} for h in headers]})
+    for j, text in enumerate(headers):  # add_table rewrites headers: keep the fills
+        fill = (header_fills or {}).get(text)
+        if fill:
+            ws.write_string(top, j, text, fmt.get(
+                bold=True, bg_color=fill, border=1, border_color="#808080", align="center",
+                valign="vcenter", text_wrap=True, font_size=FONT_SIZE))
+    return last
+
+
+def _chart_fonts(chart, title: str) -> None:
+    font = {"name": FONT, "size": 10}
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_legend({"position": "bottom", "font": font})
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis({"num_font": font, "major_gridlines": {"visible": True,
+                                                            "line": {"color": "#D9D9D9"}}})
+
+
+def _overview_charts(book, sheet: _Sheet, status_top: int, movement_top: int, movements: int,
+                     class_top: int, units: int) -> None:
+    """Native charts beside the tables: submissions, exemplars by movement, classes by unit."""
+    name = sheet.ws.get_name()
+    pie = book.add_chart({"type": "pie"})
+    pie.add_series({
+        "name": "Tình hình nộp báo cáo",
+        "categories": [name, status_top + 1, 0, status_top + 4, 0],
+        "values": [name, status_top + 1, 1, status_top + 4, 1],
+        "points": [{"fill": {"color": STATUS_CHART[s]}} for s in STATUSES],
+        "data_labels": {"value": True, "position": "outside_end",
+                        "font": {"name": FONT, "size": 10}},
+    })
+    pie.set_title({"name": "Tình hình nộp báo cáo",
+                   "name_font": {"name": FONT, "size": 12, "bold": True}})
+    pie.set_legend({"position": "right", "font": {"name": FONT, "size": 10}})
+    sheet.ws.insert_chart(status_top - 1, 7, pie, {"x_scale": 1.0, "y_scale": 1.0,
+                                                   "object_position": 1})
+
+    column = book.add_chart({"type": "column"})
+    for j, kind in enumerate(TYPES, start=1):
+        column.add_series({
+            "name": [name, movement_top, j],
+            "categories": [name, movement_top + 1, 0, movement_top + max(movements, 1), 0],
+            "values": [name, movement_top + 1, j, movement_top + max(movements, 1), j],
+            "fill": {"color": TYPE_CHART[kind]},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+        })
+    _chart_fonts(column, "Điển hình theo phong trào và loại")
+    sheet.ws.insert_chart(status_top + 15, 7, column, {"x_scale": 1.0, "y_scale": 1.0,
+                                                       "object_position": 1})
+
+    bar = book.add_chart({"type": "bar", "subtype": "stacked"})
+    for j, cls in enumerate(CLASSES, start=1):
+        bar.add_series({
+            "name": [name, class_top, j],
+            "categories": [name, class_top + 1, 0, class_top + max(units, 1), 0],
+            "values": [name, class_top + 1, j, class_top + max(units, 1), j],
+            "fill": {"color": CLASS_CHART[cls]},
+            "gap": 60,
+        })
+    _chart_fonts(bar, "Xếp loại điển hình theo đơn vị")
+    bar.set_y_axis({"reverse": True, "num_font": {"name": FONT, "size": 10}})
+    bar.set_x_axis({"num_font": {"name": FONT, "size": 10}, "major_unit": 1,
+                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    sheet.ws.insert_chart(class_top - 1, 7, bar, {
+        "x_scale": 1.25, "y_scale": max(1.0, 0.35 + 0.12 * units), "object_position": 1})
+
+
+# ---- annual workbook -----------------------------------------------------------------------------
+PROPOSAL_ORDER = {model.BANG_KHEN: 0, model.GIAY_KHEN: 1, model.PRAISE: 2}
+
+
+def write_annual_workbook(report: model.AnnualReport, path: Path) -> None:
+    """`TongHop_<year>.xlsx`: overview, the year's evaluation, proposals, comparison."""
+    plan = report.plan
+    label = f"năm {report.year}"
+    ctx = _Context(plan, label, report.run_date,
+                   f"Đánh giá điển hình tiên tiến {label}")
+    book, fmt = _new_book(Path(path), report.run_date, ctx.book_title)
+    evaluations = report.evaluations
+    _annual_overview(book, fmt, ctx, report)
+    frame = numbered(with_unit_names(in_unit_order(evaluations, plan, "ma_dien_hinh"), plan))
+    columns = [c for c in ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao",
+                           "ky", "diem_chung", "tong_diem", "xep_loai", "xep_loai_nam_truoc",
+                           "du_dieu_kien", "ly_do", "hang", "de_xuat", "giai_thich"]
+               if c in frame]
+    _table_sheet(book, fmt, ctx, "Đánh giá năm",
+                 f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}", frame, columns,
+                 name="danh_gia", fills={"xep_loai": CLASS_FILLS,
+                                         "xep_loai_nam_truoc": CLASS_FILLS,
+                                         "du_dieu_kien": FLAG_FILLS},
+                 freeze_col=4, fixed={"stt": 5, "ten_don_vi": 22, "ten": 22, "ly_do": 24,
+                                      "giai_thich": 34, "de_xuat": 24})
+    proposals = _proposals(evaluations)
+    order = sorted(range(len(proposals)), key=lambda i: (
+        PROPOSAL_ORDER.get(proposals["de_xuat"].iloc[i], 9),
+        plan.unit_order(str(proposals["ma_don_vi"].iloc[i])),
+        str(proposals["ma_dien_hinh"].iloc[i])))
+    _proposal_sheet_ordered(book, fmt, ctx, proposals.iloc[order].reset_index(drop=True),
+                            report.year)
+    _comparison_sheet(book, fmt, ctx, report)
+    book.close()
+
+
+def _proposal_sheet_ordered(book, fmt, ctx: _Context, proposals: pd.DataFrame,
+                            year: int) -> None:
+    """Annual proposals grouped by award (Bằng khen, Giấy khen, Biểu dương)."""
+    plan = ctx.plan
+    frame = numbered(with_unit_names(proposals, plan))
+    columns = ["stt", "ten_don_vi", "ten", "loai", "phong_trao", "tong_diem", "xep_loai", "hang",
+               "de_xuat"]
+    sheet = _Sheet(book.add_worksheet("Đề nghị khen thưởng"), fmt)
+    fixed = {"stt": 5, "ten_don_vi": 30, "ten": 28, "loai": 9, "phong_trao": 10, "tong_diem": 9,
+             "xep_loai": 10, "hang": 6, "de_xuat": 38}
+    for j, column in enumerate(columns):
+        sheet.fixed[j] = fixed[column]
+    _titles(sheet, len(columns), f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG ĐIỂN HÌNH TIÊN TIẾN NĂM {year}",
+            ctx.subtitle)
+    top = 3
+    last = sheet.table(frame, columns, top, headers={"ten": "Điển hình"},
+                       fills={"xep_loai": CLASS_FILLS})
+    if frame.empty:
+        sheet.ws.write_string(top + 1, 1, "Không có điển hình được đề nghị khen thưởng.",
+                              fmt.cell("text"))
+    _signatures(sheet, ctx, last + 2, len(columns))
+    sheet.finish(freeze=(top + 1, 0), filter_range=(top, 0, last, len(columns) - 1),
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top, top))
+
+
+def annual_figures(evaluations: pd.DataFrame | None) -> list[tuple[str, int]]:
+    if evaluations is None:
+        evaluations = pd.DataFrame(columns=[*model.DE_XUAT, "du_dieu_kien"])
+    eligible = [bool(v) for v in evaluations["du_dieu_kien"]] if (
+        "du_dieu_kien" in evaluations) else []
+    proposals = count_by(evaluations, "de_xuat", (model.BANG_KHEN, model.GIAY_KHEN,
+                                                  model.PRAISE))
+    return [
+        ("Điển hình được đánh giá", len(evaluations)),
+        *[(f"Xếp loại {c}", n) for c, n in zip(CLASSES, count_by(evaluations, "xep_loai",
+                                                                 CLASSES), strict=True)],
+        ("Đủ điều kiện xét khen", eligible.count(True)),
+        ("Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen", proposals[0]),
+        ("Đề nghị Giám đốc Sở tặng Giấy khen", proposals[1]),
+        ("Biểu dương", proposals[2]),
+    ]
+
+
+def _annual_overview(book, fmt: _Formats, ctx: _Context, report: model.AnnualReport) -> None:
+    sheet = _Sheet(book.add_worksheet("Tổng quan"), fmt)
+    sheet.fixed.update({0: 44, 1: 12, 2: 12, 3: 12, 4: 3})
+    _titles(sheet, 4, f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}",
+            f"{ctx.plan.issuer_on(ctx.run_date).name} — {ctx.subtitle}")
+    sheet.ws.write_string(3, 0, "1. Kết quả đánh giá và đề nghị khen thưởng", fmt.section())
+    now = annual_figures(report.evaluations)
+    before = dict(annual_figures(report.previous)) if report.previous is not None else None
+    rows = [[f, n, None if before is None else before[f],
+             None if before is None else n - before[f]] for f, n in now]
+    top = 4
+    last = _grid(sheet, top, ["Chỉ tiêu", f"Năm {report.year}", f"Năm {report.year - 1}",
+                              "Tăng, giảm"], rows, ["text", "count", "count", "delta"])
+    chart = book.add_chart({"type": "column"})
+    name = sheet.ws.get_name()
+    chart.add_series({
+        "name": f"Năm {report.year}",
+        "categories": [name, top + 2, 0, top + 5, 0],
+        "values": [name, top + 2, 1, top + 5, 1],
+        "points": [{"fill": {"color": CLASS_CHART[c]}} for c in CLASSES],
+        "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+    })
+    _chart_fonts(chart, f"Xếp loại điển hình năm {report.year}")
+    chart.set_legend({"none": True})
+    sheet.ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.3, "y_scale": 1.0,
+                                               "object_position": 1})
+    sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
+                 period_label=ctx.label, repeat=None)
+
+
+def _comparison_sheet(book, fmt: _Formats, ctx: _Context, report: model.AnnualReport) -> None:
+    """Year on year: by movement × type, and by classification."""
+    plan, now, before = ctx.plan, report.evaluations, report.previous
+    sheet = _Sheet(book.add_worksheet("So sánh năm trước"), fmt)
+    sheet.fixed.update({0: 36, 1: 12, 2: 12, 3: 12, 4: 12})
+    _titles(sheet, 5, f"SO SÁNH KẾT QUẢ NĂM {report.year} VỚI NĂM {report.year - 1}",
+            ctx.subtitle)
+
+    def count(frame, movement, kind):
+        if frame is None:
+            return None
+        return sum(1 for m, k in zip(frame["phong_trao"], frame["loai"], strict=True)
+                   if m == movement and k == kind)
+
+    rows = []
+    for m in plan.movements:
+        for kind in TYPES:
+            n, b = count(now, m.code, kind), count(before, m.code, kind)
+            rows.append([m.short, kind, n, b, None if b is None else n - b])
+    this, last_year = f"Năm {report.year}", f"Năm {report.year - 1}"
+    sheet.ws.write_string(3, 0, "1. Điển hình được đánh giá theo phong trào và loại",
+                          fmt.section())
+    top = 4
+    end = _grid(sheet, top, ["Phong trào", "Loại", this, last_year, "Tăng, giảm"], rows,
+                ["text", "text", "count", "count", "delta"])
+    sheet.ws.write_string(end + 2, 0, "2. Xếp loại", fmt.section())
+    n = count_by(now, "xep_loai", CLASSES)
+    b = count_by(before, "xep_loai", CLASSES) if before is not None else None
+    rows = [[c, n[i], None if b is None else b[i], None if b is None else n[i] - b[i]]
+            for i, c in enumerate(CLASSES)]
+    _grid(sheet, end + 3, ["Xếp loại", this, last_year, "Tăng, giảm"], rows,
+          ["text", "count", "count", "delta"], label_fills=CLASS_FILLS)
+    sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
+                 period_label=ctx.label, repeat=None)
+
+
+# ---- review workbook (sơ kết / tổng kết) ---------------------------------------------------------
+TREND_COLUMNS = ("dang_ky_moi", "dang_theo_doi", "duoc_cham", "xuat_sac", "tot", "dat",
+                 "chua_dat")
+DEED_TREND_COLUMNS = ("nguoi_tot_viec_tot", "hoat_dong")
+
+
+def write_review_workbook(report: model.ReviewReport, path: Path) -> None:
+    """Sơ kết / tổng kết: overview, trends with charts, counts, honourees and the register."""
+    plan = report.plan
+    label = f"{report.first.label_short} – {report.last.label_short}"
+    ctx = _Context(plan, label, report.run_date, report.title)
+    book, fmt = _new_book(Path(path), report.run_date, report.title)
+    trend = review_trend(report)
+    _review_overview(book, fmt, ctx, report, trend)
+    _trend_sheet(book, fmt, ctx, trend)
+    counts = numbered(with_unit_names(
+        in_unit_order(report.counts, plan, "nam", "phong_trao"), plan))
+    _generic_sheet(book, fmt, ctx, "Số liệu", "SỐ LIỆU ĐIỂN HÌNH THEO NĂM, PHONG TRÀO VÀ ĐƠN VỊ",
+                   counts, lead=["stt", "nam", "ten_don_vi", "phong_trao"])
+    honourees = numbered(with_unit_names(
+        in_unit_order(report.honourees, plan, by_name="ten"), plan))
+    _generic_sheet(book, fmt, ctx, "Điển hình tiêu biểu",
+                   "ĐIỂN HÌNH TIÊU BIỂU GIAI ĐOẠN ĐỀ NGHỊ TÔN VINH", honourees,
+                   lead=["stt", "ten_don_vi", "ten"])
+    register = numbered(with_unit_names(in_unit_order(report.register, plan, "ma_dien_hinh"),
+                                        plan))
+    _generic_sheet(book, fmt, ctx, "Sổ theo dõi điển hình", "SỔ THEO DÕI ĐIỂN HÌNH TIÊN TIẾN",
+                   register, lead=["stt", "ten_don_vi", "ma_dien_hinh", "ten"])
+    book.close()
+
+
+def review_trend(report: model.ReviewReport) -> pd.DataFrame:
+    """Per year: the counts summed over units and movements, and deeds/activities."""
+    years = sorted({int(y) for y in report.counts.get("nam", [])}
+                   | {int(y) for y in report.deeds.get("nam", [])})
+    rows = []
+    for year in years:
+        row = {"nam": year}
+        for frame, columns in ((report.counts, TREND_COLUMNS), (report.deeds, DEED_TREND_COLUMNS)):
+            of_year = where(frame, [int(y) == year for y in frame["nam"]])
+            for column in columns:
+                if column in frame:
+                    row[column] = int(sum(int(v) for v in of_year[column] if not is_blank(v)))
+        rows.append(row)
+    present = [c for c in ("nam", *TREND_COLUMNS, *DEED_TREND_COLUMNS)
+               if any(c in r for r in rows)]
+    return pd.DataFrame(rows, columns=present or ["nam"])
+
+
+def _generic_sheet(book, fmt, ctx: _Context, sheet_name: str, title: str, frame: pd.DataFrame,
+                   lead: Sequence[str]) -> None:
+    """A table sheet over whatever known columns the frame carries (codes replaced by names)."""
+    hidden = {"ma_don_vi", "nguon", "row"}
+    columns = [c for c in lead if c in frame]
+    columns += [c for c in frame.columns
+                if c not in columns and c not in hidden and has_header(c)]
+    fixed = {"stt": 5, "ten_don_vi": 26}
+    _table_sheet(book, fmt, ctx, sheet_name, title, frame, columns,
+                 fills={"xep_loai": CLASS_FILLS}, freeze_col=min(len(lead), 3),
+                 fixed={c: w for c, w in fixed.items() if c in columns})
+
+
+def _trend_sheet(book, fmt: _Formats, ctx: _Context, trend: pd.DataFrame) -> None:
+    sheet = _table_sheet(book, fmt, ctx, "Xu hướng", "XU HƯỚNG QUA CÁC NĂM", trend,
+                         list(trend.columns), fixed={"nam": 8})
+    name, top, years = sheet.ws.get_name(), 3, len(trend)
+    if not years:
+        return
+    columns = list(trend.columns)
+    line = book.add_chart({"type": "line"})
+    for column, colour in (("dang_theo_doi", "#1F4E79"), ("duoc_cham", "#2E7D32"),
+                           ("nguoi_tot_viec_tot", "#C0504D"), ("hoat_dong", "#F2B134")):
+        if column in columns:
+            j = columns.index(column)
+            line.add_series({"name": [name, top, j],
+                             "categories": [name, top + 1, 0, top + years, 0],
+                             "values": [name, top + 1, j, top + years, j],
+                             "line": {"color": colour, "width": 2.25},
+                             "marker": {"type": "circle", "fill": {"color": colour},
+                                        "border": {"color": colour}}})
+    _chart_fonts(line, "Điển hình, người tốt việc tốt và hoạt động qua các năm")
+    sheet.ws.insert_chart(top + years + 2, 0, line, {"x_scale": 1.4, "y_scale": 1.1,
+                                                     "object_position": 1})
+    stacked = book.add_chart({"type": "column", "subtype": "stacked"})
+    for column, cls in zip(("xuat_sac", "tot", "dat", "chua_dat"), CLASSES, strict=True):
+        if column in columns:
+            j = columns.index(column)
+            stacked.add_series({"name": [name, top, j],
+                                "categories": [name, top + 1, 0, top + years, 0],
+                                "values": [name, top + 1, j, top + years, j],
+                                "fill": {"color": CLASS_CHART[cls]}, "gap": 80})
+    _chart_fonts(stacked, "Xếp loại điển hình qua các năm")
+    sheet.ws.insert_chart(top + years + 2, 8, stacked, {"x_scale": 1.2, "y_scale": 1.1,
+                                                        "object_position": 1})
+
+
+def _review_overview(book, fmt: _Formats, ctx: _Context, report: model.ReviewReport,
+                     trend: pd.DataFrame) -> None:
+    sheet = _Sheet(book.add_worksheet("Tổng quan"), fmt)
+    sheet.fixed.update({0: 52, 1: 14})
+    _titles(sheet, 2, report.title.upper(), ctx.subtitle)
+    sheet.ws.set_row(0, 48)
+    sheet.ws.write_string(3, 0, "Các chỉ số chính của giai đoạn", fmt.section())
+    total = {c: int(trend[c].sum()) for c in trend.columns if c != "nam"}
+    last_year = trend.iloc[-1] if len(trend) else None
+    excellent_years = sorted(report.annual)
+    rows = [
+        ["Số năm có số liệu", len(trend)],
+        ["Điển hình đăng ký mới trong giai đoạn", total.get("dang_ky_moi")],
+        ["Điển hình đang theo dõi (năm cuối)",
+         None if last_year is None or "dang_theo_doi" not in trend else
+         int(last_year["dang_theo_doi"])],
+        ["Lượt điển hình được chấm điểm", total.get("duoc_cham")],
+        ["Lượt xếp loại Xuất sắc", total.get("xuat_sac")],
+        ["Năm đã đánh giá hằng năm", len(excellent_years)],
+        ["Điển hình tiêu biểu giai đoạn đề nghị tôn vinh", len(report.honourees)],
+        ["Gương người tốt, việc tốt", total.get("nguoi_tot_viec_tot")],
+        ["Hoạt động của các đơn vị", total.get("hoat_dong")],
+    ]
+    _grid(sheet, 4, ["Chỉ tiêu", "Số lượng"], rows, ["text", "count"])
+    sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
+                 period_label=ctx.label, repeat=None)

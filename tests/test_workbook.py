@@ -1,0 +1,373 @@
+"""The consolidated workbooks: written with xlsxwriter, read back with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline import model
+from pipeline.workbook import (
+    ANNUAL_SHEETS,
+    COUNCIL_FILL,
+    MAX_TEXT_WIDTH,
+    PERIOD_SHEETS,
+    REVIEW_SHEETS,
+    has_header,
+    header,
+    write_annual_workbook,
+    write_period_workbook,
+    write_review_workbook,
+)
+from tests.factories import (
+    FORMULA_TEXT,
+    make_annual_report,
+    make_intake,
+    make_period_report,
+    make_plan,
+    make_review_report,
+    make_scores,
+)
+
+HEADER_ROW = 4  # Excel row of the table header on single-table sheets
+SCORE_HEADER_ROW = 5
+
+
+@pytest.fixture(scope="module")
+def report():
+    return make_period_report("2025-Q2", run_date=dt.date(2025, 7, 20))
+
+
+@pytest.fixture(scope="module")
+def period_path(report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("wb") / "TongHop_2025-Q2.xlsx"
+    write_period_workbook(report, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book(period_path):
+    return openpyxl.load_workbook(period_path)
+
+
+def _row(ws, row: int) -> list:
+    values = [c.value for c in ws[row]]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def _column(ws, letter_or_header: str, header_row: int = HEADER_ROW) -> list:
+    """The values under a header, down to the table's last filled row."""
+    col = next(c.column for c in ws[header_row] if c.value == letter_or_header)
+    values = []
+    for r in range(header_row + 1, ws.max_row + 1):
+        value = ws.cell(r, col).value
+        if value is None and ws.cell(r, 1).value is None:
+            break
+        values.append(value)
+    return values
+
+
+# ---- structure ----
+def test_period_sheets_in_order(book):
+    assert book.sheetnames == [
+        "Tổng quan", "Nộp báo cáo", "Đăng ký", "Chấm điểm", "Đề xuất", "Người tốt việc tốt",
+        "Hoạt động", "Khó khăn - Kiến nghị", "Lỗi dữ liệu"]
+    assert tuple(book.sheetnames) == PERIOD_SHEETS
+
+
+def test_submission_headers_and_units_in_plan_order(book, report):
+    ws = book["Nộp báo cáo"]
+    assert _row(ws, HEADER_ROW) == ["STT", "Đơn vị", "Trạng thái", "Tệp", "Ngày lập", "Ngày nộp",
+                                    "Hạn nộp", "Số lỗi", "Số cảnh báo"]
+    plan = report.plan
+    assert _column(ws, "Đơn vị") == [u.name for u in plan.units_for(report.period)]
+    assert _column(ws, "Trạng thái") == ["Đúng hạn", "Đúng hạn", "Muộn", "Đúng hạn", "Đúng hạn",
+                                         "Chưa nộp", "Bị từ chối", "Đúng hạn", "Muộn",
+                                         "Đúng hạn", "Chưa nộp"]
+    assert ws.cell(HEADER_ROW + 3, 3).fill.fgColor.rgb == "FFFFEB9C"  # Muộn in yellow
+
+
+def test_score_headers_are_vietnamese_with_council_column_beside_the_unit_score(book):
+    ws = book["Chấm điểm"]
+    headers = _row(ws, SCORE_HEADER_ROW)
+    assert headers[:6] == ["STT", "Đơn vị", "Mã điển hình", "Tên điển hình", "Loại",
+                           "Phong trào"]
+    assert headers[6:11] == ["G1\nĐV", "G2\nĐV", "G3\nĐV", "G4\nĐV", "G5\nĐV"]
+    n1 = headers.index("N1\nĐV")
+    assert headers[n1 + 1] == "N1\nHĐ"  # the council scored N1 (QLXD-01)
+    assert "V1\nHĐ" not in headers  # nobody adjusted V1: no empty council column
+    assert headers[-10:] == ["Điểm chung", "Điểm cụ thể", "Tổng điểm", "Xếp loại",
+                             "Đủ điều kiện", "Lý do không đủ điều kiện", "Hạng", "Đề xuất",
+                             "Giải thích", "Điều chỉnh của Hội đồng"]
+    assert not any(re.fullmatch(r"[a-z_]+", str(h)) for h in headers)
+    assert ws.cell(SCORE_HEADER_ROW - 1, 7).value == "Tiêu chí chung"
+
+
+def test_scores_equal_the_frame(book, report):
+    ws = book["Chấm điểm"]
+    codes = _column(ws, "Mã điển hình", SCORE_HEADER_ROW)
+    totals = _column(ws, "Tổng điểm", SCORE_HEADER_ROW)
+    classes = _column(ws, "Xếp loại", SCORE_HEADER_ROW)
+    ranks = _column(ws, "Hạng", SCORE_HEADER_ROW)
+    expected = report.scores
+    assert codes == list(expected["ma_dien_hinh"])
+    assert [Decimal(str(t)).quantize(Decimal("0.01")) for t in totals] == list(
+        expected["tong_diem"])
+    assert classes == list(expected["xep_loai"])
+    # the gated exemplars (TTR-01 discipline, KHTC-01 security) have no rank
+    assert ranks == [1, 1, None, None, 2, 1, 1, 3, 1, 1]
+    eligible = _column(ws, "Đủ điều kiện", SCORE_HEADER_ROW)
+    assert eligible[2:4] == ["Không", "Không"]
+    reasons = _column(ws, "Lý do không đủ điều kiện", SCORE_HEADER_ROW)
+    assert reasons[2] == "đang chịu hình thức kỷ luật"
+
+
+def test_council_score_is_highlighted_next_to_the_unit_score(book):
+    ws = book["Chấm điểm"]
+    headers = _row(ws, SCORE_HEADER_ROW)
+    row = SCORE_HEADER_ROW + 1 + _column(ws, "Mã điển hình", SCORE_HEADER_ROW).index("QLXD-01")
+    dv, hd = headers.index("N1\nĐV") + 1, headers.index("N1\nHĐ") + 1
+    assert (ws.cell(row, dv).value, ws.cell(row, hd).value) == (24, 20)
+    assert ws.cell(row, hd).fill.fgColor.rgb == "FF" + COUNCIL_FILL[1:]
+    assert ws.cell(row, headers.index("Điều chỉnh của Hội đồng") + 1).value == (
+        "N1: 24 → 20 (Hồ sơ minh chứng chưa đủ cho mức điểm tối đa)")
+
+
+def test_number_and_date_formats_and_font(book):
+    ws = book["Chấm điểm"]
+    total = ws.cell(SCORE_HEADER_ROW + 1, _row(ws, SCORE_HEADER_ROW).index("Tổng điểm") + 1)
+    assert total.number_format == "#,##0.00"
+    assert total.alignment.horizontal == "right"
+    assert total.font.name == "Times New Roman"
+    sub = book["Nộp báo cáo"]
+    made = sub.cell(HEADER_ROW + 1, 5)
+    assert (made.value, made.number_format) == (dt.datetime(2025, 7, 5), "dd/mm/yyyy")
+    year = book["Đăng ký"].cell(HEADER_ROW + 1, 6)
+    assert (year.value, year.number_format) == (1985, "0")
+
+
+def test_frozen_header_and_autofilter_on_every_table_sheet(book):
+    expected = {
+        "Nộp báo cáo": ("C5", "A4:I15"),
+        "Đăng ký": ("E5", "A4:O14"),
+        "Chấm điểm": ("E6", None),
+        "Đề xuất": ("A5", "A4:I8"),
+        "Người tốt việc tốt": ("D5", "A4:K7"),
+        "Hoạt động": ("C5", "A4:G7"),
+        "Khó khăn - Kiến nghị": ("C5", "A4:D6"),
+        "Lỗi dữ liệu": ("C5", "A4:H10"),
+    }
+    for name, (freeze, ref) in expected.items():
+        ws = book[name]
+        assert ws.freeze_panes == freeze, name
+        assert ws.auto_filter.ref == (ref or ws.auto_filter.ref), name
+        assert ws.auto_filter.ref.startswith("A4" if name != "Chấm điểm" else "A5"), name
+    overview = book["Tổng quan"]
+    assert overview.freeze_panes == "A4"
+    assert len(overview.tables) == 5  # each summary block is an Excel table with its filter
+
+
+def test_print_setup_a4_landscape_one_page_wide_with_footer(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # fitToWidth="1" is the OOXML default, so the attribute is left out of the file
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        footer = ws.oddFooter
+        assert "quý II năm 2025" in footer.center.text, ws.title
+        assert footer.right.text == "Trang &P/&N", ws.title
+    assert book["Đăng ký"].print_title_rows == "$4:$4"
+    assert book["Chấm điểm"].print_title_rows == "$4:$5"
+
+
+def test_widths_fitted_and_capped(book):
+    for ws in book.worksheets:
+        widths = [d.width for d in ws.column_dimensions.values() if d.width]
+        assert widths and max(widths) <= MAX_TEXT_WIDTH + 1, ws.title
+    sub = book["Nộp báo cáo"]
+    assert sub.column_dimensions["E"].width >= 11  # dd/mm/yyyy never shows ####
+    assert sub.column_dimensions["D"].width >= len("thu-qlxd.eml/BaoCao_QLXD.xlsx") - 2
+
+
+# ---- content ----
+def test_unit_text_starting_with_formula_signs_stays_text(period_path, book):
+    ws = book["Chấm điểm"]
+    assert FORMULA_TEXT not in [c.value for row in ws.iter_rows() for c in row]  # not shown
+    reg = book["Đăng ký"]
+    cell = next(c for row in reg.iter_rows() for c in row if c.value == FORMULA_TEXT)
+    assert cell.data_type == "s"
+    risky = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value[:1] for c in risky} == {"=", "+", "-", "@"}
+    assert all(c.data_type == "s" for c in risky)
+    with zipfile.ZipFile(period_path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in z.read(n).decode() for n in sheets)
+
+
+def test_proposals_sheet_ready_to_sign(book, report):
+    ws = book["Đề xuất"]
+    assert ws["A1"].value == "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN ĐỀ XUẤT GIỚI THIỆU"
+    assert ws["A2"].value == "Quý II năm 2025 — ngày lập: 20/07/2025"
+    assert _row(ws, HEADER_ROW) == ["STT", "Đơn vị", "Điển hình", "Loại", "Phong trào",
+                                    "Tổng điểm", "Xếp loại", "Hạng", "Đề xuất"]
+    assert _column(ws, "Điển hình") == ["Nguyễn Thị Hoa", "Trần Minh Đức", "Lê Thị Ánh",
+                                        "Phạm Quốc Bảo"]
+    assert set(_column(ws, "Đề xuất")) == {model.INTRODUCE}
+    texts = [c.value for row in ws.iter_rows(min_row=9) for c in row if c.value]
+    assert texts == ["Phú Thọ, ngày 20 tháng 07 năm 2025", "NGƯỜI LẬP BIỂU", "LÃNH ĐẠO SỞ",
+                     "(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên, đóng dấu)"]
+
+
+def test_findings_sheet_lists_every_finding_in_unit_order(book, report):
+    ws = book["Lỗi dữ liệu"]
+    assert _row(ws, HEADER_ROW) == ["STT", "Mức độ", "Đơn vị", "Tệp", "Trang tính", "Ô",
+                                    "Mã lỗi", "Nội dung lỗi"]
+    assert _column(ws, "Mã lỗi") == ["B08", "C06", "B04", "C14", "S01", "F10"]
+    assert _column(ws, "Mức độ") == ["Cảnh báo", "Lỗi", "Lỗi", "Cảnh báo", "Lưu ý", "Lưu ý"]
+    assert _column(ws, "Đơn vị")[-1] == "Chưa xác định đơn vị"
+    assert ws.cell(HEADER_ROW + 2, 2).fill.fgColor.rgb == "FFF8CBAD"  # Lỗi in red
+
+
+def test_overview_figures_compare_with_last_quarter(book):
+    ws = book["Tổng quan"]
+    rows = {r[0].value: [c.value for c in r[1:4]] for r in ws.iter_rows(min_row=4)
+            if r[0].value}
+    assert rows["Đúng hạn"] == [6, 6, 0]
+    assert rows["Đơn vị phải báo cáo"] == [11, 11, 0]
+    assert rows["Điển hình được chấm điểm"] == [10, 9, 1]
+    assert rows["Xếp loại Xuất sắc"] == [6, 5, 1]
+    assert rows["Đề xuất giới thiệu điển hình"] == [4, 3, 1]
+    assert rows["Nhiệm vụ chính trị, chuyên môn"] == [1, 3, 4]  # Tập thể, Cá nhân, Cộng
+    assert rows["Phòng Quản lý xây dựng"] == [2, 0, 0]  # Xuất sắc, Tốt, Đạt
+    assert rows["Nguyễn Thị Hoa (Văn phòng Sở)"] == ["Cá nhân", "NVCT", 96]
+    assert ws["A2"].value == "SỞ XÂY DỰNG — Quý II năm 2025 — ngày lập: 20/07/2025"
+
+
+def test_overview_has_three_native_charts(period_path):
+    with zipfile.ZipFile(period_path) as z:
+        names = z.namelist()
+        charts = sorted(n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        assert len(charts) == 3
+        rels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        assert "drawing1.xml" in rels
+        drawing = z.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+        assert drawing.count("../charts/chart") == 3
+        xml = [z.read(n).decode() for n in charts]
+    assert "<c:pieChart>" in xml[0]
+    assert '<c:barDir val="col"/>' in xml[1]
+    assert '<c:barDir val="bar"/>' in xml[2] and '<c:grouping val="stacked"/>' in xml[2]
+    assert "Times New Roman" in xml[1]
+
+
+def test_two_writes_give_identical_bytes(report, period_path, tmp_path):
+    again = tmp_path / "again.xlsx"
+    write_period_workbook(report, again)
+    assert again.read_bytes() == period_path.read_bytes()
+
+
+def test_document_properties_use_the_run_date(period_path):
+    with zipfile.ZipFile(period_path) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "2025-07-20T00:00:00Z" in core
+
+
+def test_report_is_not_changed(report, tmp_path):
+    before = report.scores.copy(deep=True)
+    write_period_workbook(report, tmp_path / "x.xlsx")
+    pd.testing.assert_frame_equal(report.scores, before)
+
+
+def test_an_empty_quarter_still_writes_every_sheet(tmp_path):
+    plan = make_plan()
+    intake = make_intake(plan, "2025-Q2", exemplars=())
+    empty = model.PeriodReport(plan, intake.period, dt.date(2025, 7, 20), intake,
+                               make_scores(plan, intake))
+    path = tmp_path / "empty.xlsx"
+    write_period_workbook(empty, path)
+    wb = openpyxl.load_workbook(path)
+    assert tuple(wb.sheetnames) == PERIOD_SHEETS
+    assert wb["Chấm điểm"].cell(SCORE_HEADER_ROW + 1, 1).value == "(không có)"
+    assert wb["Đề xuất"].cell(HEADER_ROW + 1, 2).value == (
+        "Không có điển hình được đề xuất trong kỳ.")
+
+
+def test_headers_come_from_one_mapping():
+    assert header("tong_diem") == "Tổng điểm"
+    assert header("de_xuat") == "Đề xuất"
+    assert header("de_xuat", "kho_khan") == "Đề xuất, kiến nghị"
+    assert (header("G1_dv"), header("N3_hd"), header("V2")) == ("G1\nĐV", "N3\nHĐ", "V2")
+    with pytest.raises(KeyError):
+        header("cot_la")
+    assert not has_header("nguon_la")
+
+
+# ---- annual and review ----
+@pytest.fixture(scope="module")
+def annual_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("annual") / "TongHop_2024.xlsx"
+    write_annual_workbook(make_annual_report(2024), path)
+    return openpyxl.load_workbook(path)
+
+
+def test_annual_workbook(annual_book):
+    assert tuple(annual_book.sheetnames) == ANNUAL_SHEETS
+    ws = annual_book["Đề nghị khen thưởng"]
+    assert _column(ws, "Đề xuất") == [model.BANG_KHEN, model.BANG_KHEN, model.PRAISE,
+                                      model.PRAISE, model.PRAISE]
+    assert _column(ws, "Điển hình") == ["Nguyễn Thị Hoa", "Lê Thị Ánh",
+                                        "Bộ phận Tiếp nhận và Trả kết quả", "Trần Minh Đức",
+                                        "Phạm Quốc Bảo"]
+    evaluation = annual_book["Đánh giá năm"]
+    assert "Xếp loại năm trước" in _row(evaluation, HEADER_ROW)
+    assert "Kỳ đánh giá" in _row(evaluation, HEADER_ROW)
+    assert _column(evaluation, "Kỳ đánh giá")[0] == "Quý IV/2024"
+    compare = annual_book["So sánh năm trước"]
+    rows = [[c.value for c in r[:5]] for r in compare.iter_rows(min_row=6) if r[0].value]
+    assert ["Nhiệm vụ chính trị, chuyên môn", "Cá nhân", 3, 3, 0] in rows
+    overview = annual_book["Tổng quan"]
+    figures = {r[0].value: r[1].value for r in overview.iter_rows(min_row=6) if r[0].value}
+    assert figures["Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen"] == 2
+    assert overview.oddFooter.center.text == "năm 2024"
+
+
+def test_review_workbook(tmp_path):
+    report = make_review_report("tong-ket")
+    path = tmp_path / "TongHop_tong-ket-2021-2025.xlsx"
+    write_review_workbook(report, path)
+    wb = openpyxl.load_workbook(path)
+    assert tuple(wb.sheetnames) == REVIEW_SHEETS
+    register = wb["Sổ theo dõi điển hình"]
+    assert _column(register, "Mã điển hình") == list(report.register["ma_dien_hinh"])
+    assert len(_column(wb["Điển hình tiêu biểu"], "Tên điển hình")) == len(report.honourees)
+    trend = wb["Xu hướng"]
+    assert _column(trend, "Năm") == [2021, 2022, 2023, 2024, 2025]
+    assert _column(trend, "Xuất sắc") == [
+        int(report.counts.loc[report.counts["nam"] == y, "xuat_sac"].sum())
+        for y in range(2021, 2026)]
+    headers = [h for ws in wb.worksheets[1:] for h in _row(ws, HEADER_ROW)]
+    assert not any(re.fullmatch(r"[a-z_]+", str(h)) for h in headers)
+    with zipfile.ZipFile(path) as z:
+        assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2
+
+
+# ---- what a person sees ----
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_converts_the_workbook_to_pdf(period_path, tmp_path):
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(period_path)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "TongHop_2025-Q2.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 9 <= pages <= 14  # one page per table sheet, two for the overview
