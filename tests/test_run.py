@@ -1,0 +1,117 @@
+"""End to end on the shipped sample inputs: what the clerk runs, checked as a clerk would."""
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "inputs"
+PERIOD = "2025-Q3"
+RUN_DATE = "2025-10-20"
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    if not (SAMPLE / PERIOD).is_dir():
+        pytest.skip("sample inputs not generated")
+    base = tmp_path_factory.mktemp("run")
+    inputs = base / "inputs"
+    shutil.copytree(SAMPLE, inputs)
+    before = tree_hashes(inputs)
+    args = ["report", "--period", PERIOD, "--inputs", str(inputs), "--run-date", RUN_DATE]
+    first = CliRunner().invoke(app, [*args, "--outputs", str(base / "out1")])
+    second = CliRunner().invoke(app, [*args, "--outputs", str(base / "out2")])
+    return base, inputs, before, first, second
+
+
+def test_report_completes_with_status_1_because_units_made_mistakes(sample_run):
+    _, _, _, first, _ = sample_run
+    assert first.exit_code == 1, first.output
+    assert "Đã ghi kết quả vào" in first.output
+
+
+def test_inputs_are_never_modified(sample_run):
+    _, inputs, before, _, _ = sample_run
+    assert tree_hashes(inputs) == before
+
+
+def test_two_runs_give_byte_identical_outputs(sample_run):
+    base, *_ = sample_run
+    one, two = tree_hashes(base / "out1" / PERIOD), tree_hashes(base / "out2" / PERIOD)
+    assert one == two
+    assert {"TongHop_2025-Q3.xlsx", "manifest.json", "data/loi.csv", "data/cham_diem.csv",
+            "data/dang_ky.csv", "data/nop_bao_cao.csv", "data/nguoi_tot_viec_tot.csv",
+            "data/hoat_dong.csv"} <= set(one)
+
+
+def test_manifest_rows_always_balance_and_every_input_is_listed(sample_run):
+    base, inputs, *_ = sample_run
+    manifest = json.loads((base / "out1" / PERIOD / "manifest.json").read_text("utf-8"))
+    for entry in manifest["so_dong"]:
+        assert entry["doc"] == entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+    assert manifest["can_doi"] is True
+    listed = {e["tep"].split("/")[0] for e in manifest["dau_vao"]}
+    assert listed == {p.name for p in (inputs / PERIOD).iterdir()}
+    for e in manifest["dau_vao"]:
+        if "/" not in e["tep"]:
+            data = (inputs / PERIOD / e["tep"]).read_bytes()
+            assert e["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_submission_status_of_every_expected_unit(sample_run):
+    base, *_ = sample_run
+    rows = read_csv(base / "out1" / PERIOD / "data" / "nop_bao_cao.csv")
+    status = {r["ma_don_vi"]: r["trang_thai"] for r in rows}
+    assert list(rows[0]) == ["ma_don_vi", "trang_thai", "tep", "ngay_lap"]
+    assert "TTR" not in status  # folded into the provincial inspectorate after 2025-06-30
+    assert status["QHKT"] == "Muộn"
+    assert status["KCHT"] == "Chưa nộp"
+    assert status["VP"] == "Đúng hạn"
+
+
+def test_data_files_have_the_contract_columns(sample_run):
+    base, *_ = sample_run
+    data = base / "out1" / PERIOD / "data"
+    expected = {
+        "dang_ky.csv": "ma_don_vi,ma_dien_hinh,loai,ten,nam_sinh,gioi_tinh,chuc_vu,phong_trao,"
+                       "pham_vi,linh_vuc,ngay_dang_ky,trang_thai,nguon",
+        "cham_diem.csv": "ma_don_vi,ma_dien_hinh,ten,loai,phong_trao,diem_chung,diem_cu_the,"
+                         "tong_diem,xep_loai,du_dieu_kien,ly_do,hang,de_xuat,nguon",
+        "nguoi_tot_viec_tot.csv": "ma_don_vi,ho_ten,thang,noi_dung,de_nghi_tuyen_truyen,nguon",
+        "hoat_dong.csv": "ma_don_vi,ngay,hinh_thuc,noi_dung,so_nguoi,nguon",
+        "nop_bao_cao.csv": "ma_don_vi,trang_thai,tep,ngay_lap",
+        "loi.csv": "muc_do,ma_don_vi,tep,trang_tinh,o,ma_loi,thong_bao",
+    }
+    for name, header in expected.items():
+        raw = (data / name).read_bytes()
+        assert raw.startswith("\ufeff".encode())
+        assert raw.decode("utf-8-sig").splitlines()[0].startswith(header), name
+    for row in read_csv(data / "cham_diem.csv"):
+        assert len(row["tong_diem"].split(".")[1]) == 2
+        assert row["du_dieu_kien"] in ("true", "false")
+
+
+def test_every_file_with_problems_gets_feedback(sample_run):
+    base, *_ = sample_run
+    out = base / "out1" / PERIOD
+    problems = {r["tep"] for r in read_csv(out / "data" / "loi.csv")}
+    feedback = list((out / "phan-hoi").glob("*.xlsx"))
+    assert len(feedback) == len(problems)
+    assert (out / "phan-hoi" / "QHKT.txt").read_text("utf-8").startswith("Kính gửi")
