@@ -342,15 +342,17 @@ def _read_sheet(book: python_calamine.CalamineWorkbook, meta: object) -> RawShee
 
 
 def _sheet_rows(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    """rows[0] is Excel row 1 and column 0 is A; stops after BLANK_ROWS_STOP blank rows."""
+    """rows[0] is Excel row 1 and column 0 is A; stops after BLANK_ROWS_STOP blank rows.
+
+    python-calamine's iter_rows yields the blank rows above the first value (from Excel row 1)
+    but starts each row at the first used column, so only columns are padded here.
+    """
     if sheet.start is None:
         return []
-    top, left = sheet.start
-    width = left + sheet.width
-    rows: list[list[object]] = [[None] * width for _ in range(min(top, BLANK_ROWS_STOP))]
-    blank_run = len(rows)
-    values = sheet.iter_rows() if top < BLANK_ROWS_STOP else iter(())
-    for raw in values:
+    left = sheet.start[1]
+    rows: list[list[object]] = []
+    blank_run = 0
+    for raw in sheet.iter_rows():
         row = [None] * left + [None if v == "" else v for v in raw]
         blank_run = blank_run + 1 if all(v is None for v in row) else 0
         if blank_run >= BLANK_ROWS_STOP:
