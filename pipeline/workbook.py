@@ -38,7 +38,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline import model
 from pipeline.config import Plan
 from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
-from pipeline.periods import parse_period
+from pipeline.periods import ROMAN_OF, parse_period
 from pipeline.text import vn_date, vn_sort_key
 
 FONT = "Times New Roman"
@@ -122,20 +122,28 @@ HEADERS: dict[str, str] = {
     "thong_bao": "Nội dung lỗi",
     # review frames (pipeline.review)
     "nam": "Năm",
+    "dang_ky": "Đăng ký trong năm",
     "dang_ky_moi": "Đăng ký mới",
     "dang_theo_doi": "Đang theo dõi",
-    "duoc_cham": "Được chấm điểm",
+    "da_cham": "Được chấm điểm",
     "xuat_sac": "Xuất sắc",
     "tot": "Tốt",
     "dat": "Đạt",
     "chua_dat": "Chưa đạt",
     "ca_nhan_nam": "Cá nhân nam",
     "ca_nhan_nu": "Cá nhân nữ",
-    "nguoi_tot_viec_tot": "Người tốt việc tốt",
-    "hoat_dong": "Hoạt động",
+    "so_viec_tot": "Người tốt việc tốt",
+    "so_de_nghi_tuyen_truyen": "Đề nghị tuyên truyền",
+    "so_hoat_dong": "Hoạt động",
+    "so_nguoi_tham_gia": "Lượt người tham gia",
     "so_nam_xuat_sac": "Số năm Xuất sắc",
     "nam_xuat_sac": "Các năm Xuất sắc",
-    "so_ky_cham": "Số kỳ được chấm",
+    "ky_rut": "Kỳ rút",
+    "ngay_rut": "Ngày rút",
+    "su_kien": "Sự kiện",
+    "so_du_dieu_kien": "Số đủ điều kiện trong nhóm",
+    "chi_tieu": "Chỉ tiêu Giấy khen",
+    "xep_loai_cb_nam_truoc": "Xếp loại cán bộ năm trước",
     # table-specific wording, looked up as "<table>.<column>" first
     "kho_khan.de_xuat": "Đề xuất, kiến nghị",
     "dang_ky.noi_dung": "Nội dung mô hình, thành tích",
@@ -144,15 +152,20 @@ HEADERS: dict[str, str] = {
 }
 
 _CRITERION = re.compile(r"^([A-Z][0-9]{1,2})(_dv|_hd)?$")
-_DATE_COLUMNS = {"ngay_lap", "ngay_nop", "han_nop", "ngay_dang_ky", "ngay"}
+# register columns per period / year (pipeline.review.period_column): tong_diem_2024_q3,
+# xep_loai_2024_q3, xep_loai_2024, de_xuat_2024
+_DATED = re.compile(r"^(tong_diem|xep_loai|de_xuat)_(\d{4})(?:_q([1-4]))?$")
+_DATED_HEADERS = {"tong_diem": "Điểm", "xep_loai": "Xếp loại", "de_xuat": "Đề xuất"}
+_DATE_COLUMNS = {"ngay_lap", "ngay_nop", "han_nop", "ngay_dang_ky", "ngay", "ngay_rut"}
 _SCORE_COLUMNS = {"diem_chung", "diem_cu_the", "tong_diem", "diem"}
 _PLAIN_INT_COLUMNS = {"nam_sinh", "thang", "nam", "stt"}
-_COUNT_COLUMNS = {"so_loi", "so_canh_bao", "so_nguoi", "hang", "so_sang_kien", "dang_ky_moi",
-                  "dang_theo_doi", "duoc_cham", "xuat_sac", "tot", "dat", "chua_dat",
-                  "ca_nhan_nam", "ca_nhan_nu", "nguoi_tot_viec_tot", "hoat_dong",
-                  "so_nam_xuat_sac", "so_ky_cham"}
+_COUNT_COLUMNS = {"so_loi", "so_canh_bao", "so_nguoi", "hang", "so_sang_kien", "dang_ky",
+                  "dang_ky_moi", "dang_theo_doi", "da_cham", "xuat_sac", "tot", "dat",
+                  "chua_dat", "ca_nhan_nam", "ca_nhan_nu", "so_viec_tot",
+                  "so_de_nghi_tuyen_truyen", "so_hoat_dong", "so_nguoi_tham_gia",
+                  "so_nam_xuat_sac", "so_du_dieu_kien", "chi_tieu"}
 _FLAG_COLUMNS = {"du_dieu_kien", "ky_luat", "antt"}
-_PERIOD_COLUMNS = {"ky", "ky_dang_ky"}
+_PERIOD_COLUMNS = {"ky", "ky_dang_ky", "ky_rut"}
 _LONG_TEXT = {"noi_dung", "thanh_tich", "giai_thich", "dieu_chinh", "kho_khan", "de_xuat",
               "thong_bao", "ket_qua", "ly_do", "ghi_chu", "muc_tieu", "tep"}
 _CENTERED = {"loai", "phong_trao", "gioi_tinh", "trang_thai", "xep_loai", "xep_loai_nam_truoc",
@@ -182,18 +195,23 @@ def header(column: str, table: str = "") -> str:
     m = _CRITERION.match(column)
     if m:
         return m.group(1) + {"_dv": "\nĐV", "_hd": "\nHĐ", None: ""}[m.group(2)]
+    m = _DATED.match(column)
+    if m:
+        what, year, quarter = m.groups()
+        when = f"quý {ROMAN_OF[int(quarter)]}/{year}" if quarter else f"năm {year}"
+        return f"{_DATED_HEADERS[what]} {when}"
     raise KeyError(f"no Vietnamese header for column '{column}'")
 
 
 def has_header(column: str) -> bool:
-    return column in HEADERS or bool(_CRITERION.match(column))
+    return column in HEADERS or bool(_CRITERION.match(column) or _DATED.match(column))
 
 
 def kind_of(column: str) -> str:
     """How a column's values are written: date, score, int, count, flag, period, long or text."""
     if column in _DATE_COLUMNS:
         return "date"
-    if column in _SCORE_COLUMNS or _CRITERION.match(column):
+    if column in _SCORE_COLUMNS or _CRITERION.match(column) or column.startswith("tong_diem_"):
         return "score"
     if column in _PLAIN_INT_COLUMNS:
         return "int"
@@ -448,8 +466,10 @@ def _header_width(text: str) -> float:
 
 
 def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(len(part) * 1.05 / usable)) for part in text.split("\n"))
+    """Wrapped lines of a text in a column: Times New Roman fits ~1.15 characters per width
+    unit (the unit is Calibri's digit); a little margin for word breaks."""
+    usable = max(width * 1.15 - 2, 1)
+    return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
 
 
 def _footer_text(text: str) -> str:
@@ -1105,9 +1125,10 @@ def _comparison_sheet(book, fmt: _Formats, ctx: _Context, report: model.AnnualRe
 
 
 # ---- review workbook (sơ kết / tổng kết) ---------------------------------------------------------
-TREND_COLUMNS = ("dang_ky_moi", "dang_theo_doi", "duoc_cham", "xuat_sac", "tot", "dat",
+TREND_COLUMNS = ("dang_ky_moi", "dang_theo_doi", "da_cham", "xuat_sac", "tot", "dat",
                  "chua_dat")
-DEED_TREND_COLUMNS = ("nguoi_tot_viec_tot", "hoat_dong")
+DEED_TREND_COLUMNS = ("so_viec_tot", "so_de_nghi_tuyen_truyen", "so_hoat_dong",
+                      "so_nguoi_tham_gia")
 
 
 def write_review_workbook(report: model.ReviewReport, path: Path) -> None:
@@ -1130,8 +1151,10 @@ def write_review_workbook(report: model.ReviewReport, path: Path) -> None:
                    lead=["stt", "ten_don_vi", "ten"])
     register = numbered(with_unit_names(in_unit_order(report.register, plan, "ma_dien_hinh"),
                                         plan))
+    quarters = [c for c in register.columns if _DATED.match(c) and _DATED.match(c).group(3)
+                and c.startswith("xep_loai_")]
     _generic_sheet(book, fmt, ctx, "Sổ theo dõi điển hình", "SỔ THEO DÕI ĐIỂN HÌNH TIÊN TIẾN",
-                   register, lead=["stt", "ten_don_vi", "ma_dien_hinh", "ten"])
+                   register, lead=["stt", "ten_don_vi", "ma_dien_hinh", "ten"], hidden=quarters)
     book.close()
 
 
@@ -1154,15 +1177,27 @@ def review_trend(report: model.ReviewReport) -> pd.DataFrame:
 
 
 def _generic_sheet(book, fmt, ctx: _Context, sheet_name: str, title: str, frame: pd.DataFrame,
-                   lead: Sequence[str]) -> None:
-    """A table sheet over whatever known columns the frame carries (codes replaced by names)."""
-    hidden = {"ma_don_vi", "nguon", "row"}
+                   lead: Sequence[str], hidden: Iterable[str] = ()) -> None:
+    """A table sheet over whatever known columns the frame carries (codes replaced by names).
+
+    A quarter's total (`tong_diem_2024_q3`) is coloured by that quarter's classification
+    (`xep_loai_2024_q3`), which is then not repeated in a column of its own."""
+    hidden = {"ma_don_vi", "nguon", "row", *hidden}
     columns = [c for c in lead if c in frame]
     columns += [c for c in frame.columns
                 if c not in columns and c not in hidden and has_header(c)]
-    fixed = {"stt": 5, "ten_don_vi": 26}
+
+    def quarter_class(record: dict, column: str) -> str | None:
+        if not column.startswith("tong_diem_"):
+            return None
+        return CLASS_FILLS.get(str(record.get("xep_loai_" + column.removeprefix("tong_diem_"))))
+
+    fixed = {"stt": 5, "ten_don_vi": 22, "ten": 22, "giai_thich": 40}
+    fixed.update({c: 7 for c in columns if c.startswith("tong_diem_")})
+    class_fills = {c: CLASS_FILLS for c in columns if c.startswith("xep_loai")}
     _table_sheet(book, fmt, ctx, sheet_name, title, frame, columns,
-                 fills={"xep_loai": CLASS_FILLS}, freeze_col=min(len(lead), 3),
+                 fills={"xep_loai": CLASS_FILLS, **class_fills}, cell_fill=quarter_class,
+                 freeze_col=min(len(lead), 4),
                  fixed={c: w for c, w in fixed.items() if c in columns})
 
 
@@ -1174,8 +1209,8 @@ def _trend_sheet(book, fmt: _Formats, ctx: _Context, trend: pd.DataFrame) -> Non
         return
     columns = list(trend.columns)
     line = book.add_chart({"type": "line"})
-    for column, colour in (("dang_theo_doi", "#1F4E79"), ("duoc_cham", "#2E7D32"),
-                           ("nguoi_tot_viec_tot", "#C0504D"), ("hoat_dong", "#F2B134")):
+    for column, colour in (("dang_theo_doi", "#1F4E79"), ("da_cham", "#2E7D32"),
+                           ("so_viec_tot", "#C0504D"), ("so_hoat_dong", "#F2B134")):
         if column in columns:
             j = columns.index(column)
             line.add_series({"name": [name, top, j],
@@ -1216,12 +1251,12 @@ def _review_overview(book, fmt: _Formats, ctx: _Context, report: model.ReviewRep
         ["Điển hình đang theo dõi (năm cuối)",
          None if last_year is None or "dang_theo_doi" not in trend else
          int(last_year["dang_theo_doi"])],
-        ["Lượt điển hình được chấm điểm", total.get("duoc_cham")],
+        ["Lượt điển hình được chấm điểm (theo năm)", total.get("da_cham")],
         ["Lượt xếp loại Xuất sắc", total.get("xuat_sac")],
         ["Năm đã đánh giá hằng năm", len(excellent_years)],
         ["Điển hình tiêu biểu giai đoạn đề nghị tôn vinh", len(report.honourees)],
-        ["Gương người tốt, việc tốt", total.get("nguoi_tot_viec_tot")],
-        ["Hoạt động của các đơn vị", total.get("hoat_dong")],
+        ["Gương người tốt, việc tốt", total.get("so_viec_tot")],
+        ["Hoạt động của các đơn vị", total.get("so_hoat_dong")],
     ]
     _grid(sheet, 4, ["Chỉ tiêu", "Số lượng"], rows, ["text", "count"])
     sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,

@@ -11,8 +11,9 @@ Public helpers (stable; other tests import them):
     make_intake(plan, period, *, exemplars=None) -> Intake
     make_scores(plan, intake) -> pd.DataFrame
     make_period_report(period="2025-Q2", *, run_date=None, with_previous=True) -> PeriodReport
-    make_annual_report(year=2024, *, run_date=None) -> AnnualReport
-    make_review_report(kind="tong-ket", *, run_date=None) -> ReviewReport
+    make_history(last="2025-Q1") -> {Period: (Intake, scores)} (pipeline.review's History)
+    make_annual_report(year=2024, *, run_date=None) -> AnnualReport (real build_annual)
+    make_review_report(kind="tong-ket", *, run_date=None) -> ReviewReport (real build_review)
     EXEMPLARS: the exemplar specs used by default
     FORMULA_TEXT: the "=..." text a unit typed (appears in Chấm điểm's thanh_tich)
 """
@@ -20,7 +21,6 @@ Public helpers (stable; other tests import them):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -397,117 +397,40 @@ def make_period_report(period: Period | str = "2025-Q2", *, run_date: dt.date | 
                               previous)
 
 
-# ---- annual ---------------------------------------------------------------------------------
-ANNUAL_EXTRA = ["ky", "diem_chung", "du_dieu_kien", "ly_do", "xep_loai_nam_truoc", "giai_thich"]
+# ---- annual and reviews: the real builders over a synthetic history -----------------------------
+def make_history(last: Period | str = "2025-Q1") -> dict[Period, tuple[model.Intake, pd.DataFrame]]:
+    """Every quarter of the plan up to `last` -> (its intake, its scores), as pipeline.review
+    expects. An exemplar is registered (trang_thai 'Mới') in the quarter of its registration
+    date and assessed every quarter after."""
+    from pipeline.periods import periods_between
+
+    plan = make_plan()
+    history = {}
+    for period in periods_between(plan.first_period, _period(last)):
+        intake = make_intake(plan, period)
+        history[period] = (intake, make_scores(plan, intake))
+    return history
 
 
-def _annual_evaluations(plan: Plan, year: int, previous: pd.DataFrame | None) -> pd.DataFrame:
-    report = make_period_report(Period(year, 4), with_previous=False)
-    scores = report.scores
-    before = {} if previous is None else {
-        (r.ma_don_vi, r.ma_dien_hinh): r.xep_loai for r in previous.itertuples()}
-    out = scores[[*model.DE_XUAT, "ky", "diem_chung", "du_dieu_kien", "ly_do"]].copy()
-    out["xep_loai_nam_truoc"] = [before.get(k) for k in zip(out.ma_don_vi, out.ma_dien_hinh,
-                                                               strict=True)]
-    out["de_xuat"] = None
-    out["giai_thich"] = None
-    for (_, _), group in out[out["du_dieu_kien"]].groupby(["phong_trao", "loai"]):
-        quota = math.ceil(plan.awards.giay_khen_quota * len(group))
-        for i in group.index:
-            rank, cls = out.at[i, "hang"], out.at[i, "xep_loai"]
-            if cls == "Xuất sắc" and rank <= quota:
-                twice = out.at[i, "xep_loai_nam_truoc"] == "Xuất sắc"
-                out.at[i, "de_xuat"] = model.BANG_KHEN if twice else model.GIAY_KHEN
-            elif cls in ("Xuất sắc", "Tốt"):
-                out.at[i, "de_xuat"] = model.PRAISE
-            out.at[i, "giai_thich"] = (f"Hạng {rank}/{len(group)}, chỉ tiêu Giấy khen "
-                                       f"{quota} điển hình.")
-    return out[model.DE_XUAT + ANNUAL_EXTRA]
+@cache
+def _history(last: str) -> dict:
+    return make_history(last)
 
 
 def make_annual_report(year: int = 2024, *, run_date: dt.date | None = None
                        ) -> model.AnnualReport:
-    """A year's evaluation, with the previous year's for the comparison."""
-    plan = make_plan()
-    previous = _annual_evaluations(plan, year - 1, None)
-    evaluations = _annual_evaluations(plan, year, previous)
-    quarters = [make_period_report(Period(year, q), with_previous=False) for q in (1, 2)]
-    return model.AnnualReport(plan, year, run_date or dt.date(year + 1, 1, 15), evaluations,
-                              previous, quarters)
+    """A year's evaluation by `pipeline.review.build_annual`, with the previous year's."""
+    from pipeline.review import build_annual
 
-
-# ---- reviews --------------------------------------------------------------------------------
-COUNT_COLUMNS = ["nam", "phong_trao", "ma_don_vi", "dang_ky_moi", "dang_theo_doi", "duoc_cham",
-                 "xuat_sac", "tot", "dat", "chua_dat", "ca_nhan_nam", "ca_nhan_nu"]
-DEED_COLUMNS = ["nam", "ma_don_vi", "nguoi_tot_viec_tot", "hoat_dong"]
-HONOUREE_COLUMNS = ["ma_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao",
-                    "so_nam_xuat_sac", "nam_xuat_sac", "de_xuat"]
-REGISTER_COLUMNS = ["ma_don_vi", "ma_dien_hinh", "loai", "ten", "gioi_tinh", "chuc_vu",
-                    "phong_trao", "ngay_dang_ky", "trang_thai", "so_ky_cham", "tong_diem",
-                    "xep_loai", "so_nam_xuat_sac", "ghi_chu"]
-HISTORY_COLUMNS = ["ma_don_vi", "ma_dien_hinh", "ky", "tong_diem", "xep_loai", "de_xuat"]
+    return build_annual(make_plan(), year, run_date or dt.date(year + 1, 1, 15),
+                        _history(f"{year}-Q4"))
 
 
 def make_review_report(kind: str = "tong-ket", *, run_date: dt.date | None = None
                        ) -> model.ReviewReport:
-    """A review over the plan's window, with counts that grow year after year."""
+    """A review over the plan's window by `pipeline.review.build_review`."""
+    from pipeline.review import build_review
+
     plan = make_plan()
-    review = plan.reviews[kind]
-    first, last = review.first_period, review.last_period
-    years = list(range(first.year, last.year + 1))
-    counts, deeds = [], []
-    for y, year in enumerate(years):
-        for unit in plan.units_for(Period(year, 4 if year < last.year else last.quarter)):
-            for movement in plan.movements:
-                active = [e for e in EXEMPLARS if e.unit == unit.code
-                          and e.movement == movement.code and e.registered.year <= year]
-                if not active:
-                    continue
-                assessed = len(active)
-                excellent = sum(1 for e in active if e.level >= Decimal("0.9"))
-                good = sum(1 for e in active if Decimal("0.8") <= e.level < Decimal("0.9"))
-                fair = sum(1 for e in active if Decimal("0.65") <= e.level < Decimal("0.8"))
-                counts.append({
-                    "nam": year, "phong_trao": movement.code, "ma_don_vi": unit.code,
-                    "dang_ky_moi": sum(1 for e in active if e.registered.year == year),
-                    "dang_theo_doi": len(active), "duoc_cham": assessed,
-                    "xuat_sac": excellent, "tot": good, "dat": fair,
-                    "chua_dat": assessed - excellent - good - fair,
-                    "ca_nhan_nam": sum(1 for e in active if e.gender == "Nam"),
-                    "ca_nhan_nu": sum(1 for e in active if e.gender == "Nữ"),
-                })
-            deeds.append({"nam": year, "ma_don_vi": unit.code,
-                          "nguoi_tot_viec_tot": (y + 1) * 2 + len(unit.code) % 3,
-                          "hoat_dong": 2 + y + len(unit.code) % 2})
-    annual = {year: _annual_evaluations(plan, year, None) for year in years if year < last.year
-              or last.quarter == 4}
-    best = [e for e in EXEMPLARS if e.level >= Decimal("0.92") and e.registered.year <= 2022]
-    honourees = pd.DataFrame([
-        {"ma_don_vi": e.unit, "ma_dien_hinh": e.code, "ten": e.name, "loai": e.kind,
-         "phong_trao": e.movement, "so_nam_xuat_sac": len(annual),
-         "nam_xuat_sac": ", ".join(str(y) for y in annual), "de_xuat": model.PERIOD_EXEMPLAR}
-        for e in best], columns=HONOUREE_COLUMNS)
-    register = pd.DataFrame([
-        {"ma_don_vi": e.unit, "ma_dien_hinh": e.code, "loai": e.kind, "ten": e.name,
-         "gioi_tinh": e.gender, "chuc_vu": e.title or None, "phong_trao": e.movement,
-         "ngay_dang_ky": e.registered, "trang_thai": "Đang theo dõi",
-         "so_ky_cham": 4, "tong_diem": _round(e.level * 100),
-         "xep_loai": plan.classify(_round(e.level * 100)),
-         "so_nam_xuat_sac": len(annual) if e in best else 0,
-         "ghi_chu": e.achievement or None}
-        for e in EXEMPLARS if e.registered <= last.last_day], columns=REGISTER_COLUMNS)
-    history = pd.DataFrame([
-        {"ma_don_vi": e.unit, "ma_dien_hinh": e.code, "ky": f"{year}-Q4",
-         "tong_diem": _round(e.level * 100), "xep_loai": plan.classify(_round(e.level * 100)),
-         "de_xuat": None}
-        for e in EXEMPLARS for year in years if e.registered.year <= year], columns=HISTORY_COLUMNS)
-    return model.ReviewReport(
-        plan=plan, kind=kind, title=review.title, first=first, last=last,
-        run_date=run_date or last.next().last_day,
-        counts=pd.DataFrame(counts, columns=COUNT_COLUMNS),
-        deeds=pd.DataFrame(deeds, columns=DEED_COLUMNS),
-        annual=annual,
-        honourees=honourees,
-        register=_in_plan_order(plan, register, "ma_dien_hinh"),
-        history=history,
-    )
+    last = plan.reviews[kind].last_period
+    return build_review(plan, kind, run_date or last.next().last_day, _history(str(last)))

@@ -357,8 +357,39 @@ def test_review_workbook(tmp_path):
         for y in range(2021, 2026)]
     headers = [h for ws in wb.worksheets[1:] for h in _row(ws, HEADER_ROW)]
     assert not any(re.fullmatch(r"[a-z_]+", str(h)) for h in headers)
+    register_headers = _row(register, HEADER_ROW)
+    assert "Điểm quý II/2021" in register_headers and "Xếp loại năm 2024" in register_headers
+    assert not any(h.startswith("Xếp loại quý") for h in register_headers)  # shown as colour
+    col = register_headers.index("Điểm quý II/2021") + 1
+    first = register.cell(HEADER_ROW + 1, col)
+    assert (first.value, first.fill.fgColor.rgb) == (96, "FFC6EFCE")  # VP-01, Xuất sắc
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2
+
+
+def test_real_pipeline_report_writes_a_consistent_workbook(tmp_path):
+    """End to end: generated unit workbooks -> intake -> scoring -> the consolidated workbook."""
+    from pipeline.periods import Period
+    from pipeline.readers import ReaderPool
+    from pipeline.run import build_period_report
+    from pipeline.sample import generate
+
+    plan = make_plan()
+    generate(plan, [Period(2025, 1), Period(2025, 2)], tmp_path / "inputs")
+    with ReaderPool() as pool:
+        run = build_period_report(plan, Period(2025, 2), tmp_path / "inputs",
+                                  dt.date(2025, 7, 20), pool)
+    scores = run.report.scores
+    path = tmp_path / "TongHop_2025-Q2.xlsx"
+    write_period_workbook(run.report, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Chấm điểm"]
+    assert _column(ws, "Mã điển hình", SCORE_HEADER_ROW) == list(scores["ma_dien_hinh"])
+    assert [Decimal(str(t)).quantize(Decimal("0.01"))
+            for t in _column(ws, "Tổng điểm", SCORE_HEADER_ROW)] == list(scores["tong_diem"])
+    assert _column(ws, "Hạng", SCORE_HEADER_ROW) == [
+        None if pd.isna(h) else int(h) for h in scores["hang"]]
+    assert len(_column(wb["Lỗi dữ liệu"], "Mã lỗi")) == len(run.report.intake.findings)
 
 
 # ---- what a person sees ----
