@@ -290,14 +290,21 @@ def explain_quarter(row: dict, eligible_in_group: int, plan: Plan) -> str:
     return f"{head}{klass}, chưa đạt mức Xuất sắc nên chưa giới thiệu điển hình."
 
 
+def withdrawn_in(registrations: pd.DataFrame) -> set[tuple[str, str]]:
+    """Exemplars withdrawn ('Rút') in the period: never scored (SCORING.md)."""
+    return {exemplar_key(r.get("ma_don_vi"), r.get("ma_dien_hinh"))
+            for r in registrations.to_dict("records") if text_of(r.get("trang_thai")) == "Rút"}
+
+
 def score_period(intake: Intake, plan: Plan) -> pd.DataFrame:
     """The period's `scores` frame (see the module docstring), independent of input row order."""
     council = index_council(intake.council)
+    withdrawn = withdrawn_in(intake.registrations)
     period = str(intake.period)
     records = [
-        score_row(row, council.get(exemplar_key(row.get("ma_don_vi"), row.get("ma_dien_hinh")),
-                                   {}), plan, period)
+        score_row(row, council.get(key, {}), plan, period)
         for row in sort_records(intake.assessments.to_dict("records"), plan)
+        if (key := exemplar_key(row.get("ma_don_vi"), row.get("ma_dien_hinh"))) not in withdrawn
     ]
     ranks, sizes = rank_records(records)
     for row, rank in zip(records, ranks, strict=True):

@@ -21,7 +21,14 @@ from pipeline.score import (
     score_columns,
     score_period,
 )
-from tests.scoring_helpers import PLAN, assessment, make_intake, marks, nvct_total
+from tests.scoring_helpers import (
+    PLAN,
+    assessment,
+    make_intake,
+    marks,
+    nvct_total,
+    registration,
+)
 
 D = Decimal
 
@@ -108,6 +115,13 @@ def test_criteria_of_other_movements_are_none_and_columns_ordered():
     assert row["H1"] == D(15) and row["H1_dv"] == D(15) and row["H1_hd"] is None
     assert (row["N1_dv"], row["N1_hd"], row["N1"]) == (None, None, None)
     assert (row["V6_dv"], row["V6_hd"], row["V6"]) == (None, None, None)
+
+
+def test_withdrawn_exemplar_is_not_scored():
+    intake = make_intake("2025-Q2", [assessment("VP", "A"), assessment("VP", "B")],
+                         registrations=[registration("VP", "a", status="Rút"),
+                                        registration("VP", "B")])
+    assert list(score_period(intake, PLAN)["ma_dien_hinh"]) == ["B"]
 
 
 def test_empty_period_gives_empty_frame_with_all_columns():
@@ -274,7 +288,7 @@ def test_rows_in_plan_unit_order_then_code():
 
 def test_quota_count_is_decimal_ceiling():
     assert [quota_count(0.3, n) for n in (0, 1, 3, 10, 11)] == [0, 1, 1, 3, 4]
-    assert quota_count(0.1, 30) == 3  # 0.1 × 30 in floats is 3.0000000000000004
+    assert quota_count(0.55, 100) == 55  # 0.55 × 100 in floats is 55.00000000000001
 
 
 # ---- properties -----------------------------------------------------------------------------
