@@ -1003,7 +1003,7 @@ def write_annual_workbook(report: model.AnnualReport, path: Path) -> None:
                                          "xep_loai_nam_truoc": CLASS_FILLS,
                                          "du_dieu_kien": FLAG_FILLS},
                  freeze_col=4, fixed={"stt": 5, "ten_don_vi": 22, "ten": 22, "ly_do": 24,
-                                      "giai_thich": 34, "de_xuat": 24})
+                                      "giai_thich": 46, "de_xuat": 24})
     proposals = _proposals(evaluations)
     order = sorted(range(len(proposals)), key=lambda i: (
         PROPOSAL_ORDER.get(proposals["de_xuat"].iloc[i], 9),
