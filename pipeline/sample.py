@@ -399,17 +399,20 @@ def simulate(plan: Plan, unit: Unit, period: Period, roll: Roll, profile: Profil
             active.append(ex)
             registrations.append(_registration_row(ex, rng.choice(("", "Mới")), ex.registered))
     else:
+        # At most one row per code in a sheet: only earlier exemplars are adjusted or withdrawn,
+        # and never both in the same period.
         if rng.random() < 0.15:
             issued += 1
             ex = make_exemplar(rng, plan, unit, period, _code(style, unit, issued))
             active.append(ex)
             registrations.append(_registration_row(ex, "Mới", ex.registered))
-        if active and rng.random() < 0.12:
-            i = rng.randrange(len(active))
-            changed = adjust_exemplar(rng, active[i], period)
-            active[i] = changed
-            registrations.append(_registration_row(changed, "Điều chỉnh", _day_in(rng, period)))
-        ordinary = [e for e in active if e.base < 90]
+        adjusted = None
+        if roll.active and rng.random() < 0.12:
+            i = rng.randrange(len(roll.active))
+            adjusted = adjust_exemplar(rng, active[i], period)
+            active[i] = adjusted
+            registrations.append(_registration_row(adjusted, "Điều chỉnh", _day_in(rng, period)))
+        ordinary = [e for e in active[:len(roll.active)] if e.base < 90 and e is not adjusted]
         if len(active) > 2 and ordinary and rng.random() < 0.08:
             gone = rng.choice(ordinary)
             active.remove(gone)
