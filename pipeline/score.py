@@ -282,7 +282,7 @@ def explain_quarter(row: dict, eligible_in_group: int, plan: Plan) -> str:
     total = describe_total(row)
     klass = describe_class(row["xep_loai"], plan)
     if not row["du_dieu_kien"]:
-        return f"Không xếp hạng: {row['ly_do']}. Kết quả {total}; {klass}; không đề xuất."
+        return f"Không xếp hạng: {row['ly_do']}. Kết quả: {total}; {klass}; không đề xuất."
     head = (f"Xếp thứ {row['hang']}/{eligible_in_group} nhóm "
             f"{group_label(*group_of(row))}; {total}; ")
     if row["xep_loai"] == EXCELLENT:

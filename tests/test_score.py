@@ -187,7 +187,7 @@ def test_each_gate_and_their_joining(movement, loai, extra, reason):
     assert row["de_xuat"] == ""
     assert row["tong_diem"] == D("100.00") and row["xep_loai"] == "Xuất sắc"  # still scored
     assert row["giai_thich"] == (
-        f"Không xếp hạng: {reason}. Kết quả tổng 100,00 điểm (chung 50,00 + cụ thể 50,00); "
+        f"Không xếp hạng: {reason}. Kết quả: tổng 100,00 điểm (chung 50,00 + cụ thể 50,00); "
         "Xuất sắc (từ 90 điểm); không đề xuất.")
 
 
