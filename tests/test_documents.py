@@ -1,0 +1,450 @@
+"""The narrative documents: layout of the .docx, numbers equal to the data, golden files.
+
+Regenerate the golden files after an intended change:
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_documents.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from pipeline import documents as d
+from pipeline.model import BANG_KHEN, GIAY_KHEN, LATE, MISSING, ON_TIME, REJECTED
+from tests.factories import make_annual_report, make_period_report, make_review_report
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+FONT = "Times New Roman"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+def docx_lines(path: Path) -> list[str]:
+    """The body in reading order: one line per paragraph, one per table row (cells joined)."""
+    doc = Document(path)
+    lines = []
+    for element in doc.element.body:
+        if element.tag == f"{W}p":
+            lines.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+        elif element.tag == f"{W}tbl":
+            for row in element.iter(f"{W}tr"):
+                cells = ["\n".join("".join(t.text or "" for t in p.iter(f"{W}t"))
+                                   for p in cell.iter(f"{W}p")).strip()
+                         for cell in row.iter(f"{W}tc")]
+                lines.append(" | ".join(cells))
+    return lines
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(docx_lines(path))
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        if not UPDATE:
+            pytest.fail(f"golden file {name} was missing and has been written; rerun")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs; if intended, run UPDATE_GOLDEN=1 .venv/bin/pytest {__file__}")
+
+
+@pytest.fixture(scope="module")
+def period():
+    return make_period_report("2025-Q2", run_date=dt.date(2025, 7, 20))
+
+
+@pytest.fixture(scope="module")
+def period_files(period, tmp_path_factory):
+    return d.write_period_documents(period, tmp_path_factory.mktemp("period"))
+
+
+@pytest.fixture(scope="module")
+def annual():
+    return make_annual_report(2024, run_date=dt.date(2025, 1, 15))
+
+
+@pytest.fixture(scope="module")
+def annual_files(annual, tmp_path_factory):
+    return d.write_annual_documents(annual, tmp_path_factory.mktemp("annual"))
+
+
+@pytest.fixture(scope="module")
+def review_files(tmp_path_factory):
+    report = make_review_report("tong-ket", run_date=dt.date(2025, 6, 30))
+    return d.write_review_documents(report, tmp_path_factory.mktemp("review"))
+
+
+# ---- small functions -------------------------------------------------------------------------
+@pytest.mark.parametrize(("day", "expected"), [
+    (dt.date(2025, 7, 20), "Phú Thọ, ngày 20 tháng 7 năm 2025"),
+    (dt.date(2025, 1, 5), "Phú Thọ, ngày 05 tháng 01 năm 2025"),
+    (dt.date(2024, 2, 9), "Phú Thọ, ngày 09 tháng 02 năm 2024"),
+    (dt.date(2025, 3, 1), "Phú Thọ, ngày 01 tháng 3 năm 2025"),
+    (dt.date(2025, 12, 31), "Phú Thọ, ngày 31 tháng 12 năm 2025"),
+])
+def test_place_and_date_follows_decree_30(day, expected):
+    assert d.place_and_date("Phú Thọ", day) == expected
+
+
+@pytest.mark.parametrize(("now", "before", "expected"), [
+    (10, 9, "tăng 1 so với quý I năm 2025"),
+    (7, 9, "giảm 2 so với quý I năm 2025"),
+    (9, 9, "không thay đổi so với quý I năm 2025"),
+    (1500, 2, "tăng 1.498 so với quý I năm 2025"),
+])
+def test_compare_text(now, before, expected):
+    assert d.compare_text(now, before, "quý I năm 2025") == expected
+
+
+@pytest.mark.parametrize(("kinds", "expected"), [
+    (["Tập thể", "Cá nhân", "Cá nhân"], "1 tập thể và 2 cá nhân"),
+    (["Cá nhân", "Cá nhân"], "2 cá nhân"),
+    (["Tập thể"], "1 tập thể"),
+    ([], ""),
+])
+def test_kinds_phrase_leaves_out_empty_kinds(kinds, expected):
+    assert d.kinds_phrase([{"loai": k} for k in kinds]) == expected
+
+
+def test_proper_name():
+    assert d.proper_name("SỞ XÂY DỰNG") == "Sở Xây dựng"
+    assert d.proper_name("SỞ GIAO THÔNG VẬN TẢI") == "Sở Giao thông vận tải"
+
+
+def test_table_rejects_a_row_that_does_not_fit_its_layout():
+    with pytest.raises(ValueError, match="table awards: 3 cells, layout has 4"):
+        d.table("awards", ["STT", "Họ và tên", "Đơn vị", "Thành tích"], [["1", "A", "B"]])
+
+
+def test_number_sections_skips_empty_sections():
+    blocks = d.number_sections([("Một", [d.para("a")]), ("Hai", []), ("Ba", [d.para("b")])])
+    assert [b["text"] for b in blocks] == ["I. MỘT", "a", "II. BA", "b"]
+
+
+def test_bar_chart_is_inline_svg_with_escaped_labels():
+    svg = d.bar_chart_svg(d.chart("Biểu đồ", ["Quý II", "Quý I"],
+                                  [("A & B", [4, 2]), ("<C>", [0, 1])]))
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 ')
+    assert "A &amp; B" in svg and "&lt;C&gt;" in svg
+    assert svg.count("<rect") == 2 + 4  # legend + one bar per value
+    assert 'width="570"' in svg  # the largest value spans the whole bar area
+
+
+# ---- the Word layout -------------------------------------------------------------------------
+def test_docx_page_is_a4_portrait_with_decree_margins(period_files):
+    section = Document(period_files[0]).sections[0]
+    def mm(length):  # Word stores twips: 210 mm is 11906 twips = 210.01 mm
+        return round(length.mm, 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210.0, 297.0)
+    assert (mm(section.top_margin), mm(section.bottom_margin)) == (20.0, 20.0)
+    assert (mm(section.left_margin), mm(section.right_margin)) == (30.0, 15.0)
+    assert section.different_first_page_header_footer
+    page = section.header.paragraphs[0]
+    assert page.style.name == "VB Page" and page.style.paragraph_format.alignment == 1
+    assert "PAGE" in "".join(t.text for t in page._p.iter(qn("w:instrText")))
+    assert section.first_page_header.paragraphs[0].text == ""
+
+
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/document.xml", "word/header1.xml"])
+def test_docx_uses_times_new_roman_only(period_files, part):
+    with zipfile.ZipFile(period_files[0]) as z:
+        xml = z.read(part).decode()
+    fonts = re.findall(r"<w:rFonts ([^>]*)/>", xml)
+    for attrs in fonts:
+        assert "Theme" not in attrs and "theme" not in attrs, attrs
+        for name in re.findall(r'w:(?:ascii|hAnsi|cs|eastAsia)="([^"]*)"', attrs):
+            assert name == FONT
+    if part == "word/styles.xml":
+        assert len(fonts) > 10
+
+
+def test_docx_letterhead(period_files):
+    doc = Document(period_files[0])
+    head = doc.tables[0]
+    left = [p.text for p in head.cell(0, 0).paragraphs if p.text]
+    right = [p.text for p in head.cell(0, 1).paragraphs if p.text]
+    assert left == ["UBND TỈNH PHÚ THỌ", "SỞ XÂY DỰNG"]
+    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert head.cell(1, 0).text == "Số:        /BC-SXD"
+    assert head.cell(1, 1).text == "Phú Thọ, ngày 20 tháng 7 năm 2025"
+    assert head.cell(1, 1).paragraphs[0].runs[0].italic
+    assert head.cell(0, 0).paragraphs[1].runs[0].bold
+    body = [p.text for p in doc.paragraphs if p.text]
+    assert body[:2] == ["BÁO CÁO", "Kết quả xây dựng điển hình tiên tiến quý II năm 2025"]
+    sign = doc.tables[-1]
+    lines = [p.text for p in sign.cell(0, 0).paragraphs]
+    assert lines[0] == "Nơi nhận:" and lines[-1] == "- Lưu: VT, VP."
+    assert lines[1:-1] == [f"- {r};" for r in period_files_plan_recipients()]
+    assert sign.cell(0, 1).paragraphs[0].text == "GIÁM ĐỐC"
+
+
+def period_files_plan_recipients() -> list[str]:
+    from tests.factories import make_plan
+    return list(make_plan().reports.recipients)
+
+
+def test_docx_has_no_leftover_template_tags(period_files, annual_files, review_files):
+    for path in [*period_files, *annual_files, *review_files]:
+        if path.suffix == ".docx":
+            text = docx_text(path)
+            assert "{{" not in text and "{%" not in text and "}}" not in text, path.name
+
+
+def test_rendering_twice_gives_identical_bytes(period, tmp_path):
+    first = d.write_period_documents(period, tmp_path / "a")
+    second = d.write_period_documents(period, tmp_path / "b")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    with zipfile.ZipFile(first[0]) as z:
+        assert {i.date_time for i in z.infolist()} == {(2025, 7, 20, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2025-07-20T00:00:00Z" in core and "<cp:revision>1</cp:revision>" in core
+
+
+def test_template_generator_is_deterministic_and_committed():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "make_docx_templates", d.TEMPLATES / "make_docx_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.build_template()
+    assert built == module.build_template()
+    assert built == d.DOCX_TEMPLATE.read_bytes(), "run templates/make_docx_templates.py"
+
+
+# ---- the content equals the data -------------------------------------------------------------
+def test_quarterly_report_numbers_equal_the_frames(period, period_files):
+    text = docx_text(period_files[0])
+    intake, scores = period.intake, period.scores
+    active = intake.registrations[intake.registrations["trang_thai"].fillna("") != "Rút"]
+    kinds = active["loai"].value_counts()
+    assert (f"toàn Sở có {len(active)} điển hình tiên tiến đang được theo dõi, xây dựng "
+            f"({kinds.get('Tập thể', 0)} tập thể, {kinds.get('Cá nhân', 0)} cá nhân)") in text
+    classes = scores["xep_loai"].value_counts()
+    assert (f"Có {len(scores)} điển hình được chấm điểm, đánh giá trong kỳ; kết quả xếp loại: "
+            f"{classes.get('Xuất sắc', 0)} Xuất sắc, {classes.get('Tốt', 0)} Tốt, "
+            f"{classes.get('Đạt', 0)} Đạt, {classes.get('Chưa đạt', 0)} Chưa đạt.") in text
+    gated = int((~scores["du_dieu_kien"].astype(bool)).sum())
+    assert f"Có {gated} điển hình chưa đủ điều kiện xét chọn" in text
+    status = intake.submissions["trang_thai"].value_counts()
+    assert (f"Có {len(intake.submissions)} đơn vị phải báo cáo quý II năm 2025 (hạn nộp ngày "
+            f"10/07/2025): {status.get(ON_TIME, 0)} đơn vị nộp đúng hạn, {status.get(LATE, 0)} "
+            f"đơn vị nộp muộn, {status.get(MISSING, 0)} đơn vị chưa nộp, "
+            f"{status.get(REJECTED, 0)} đơn vị có tệp không tiếp nhận được.") in text
+    deeds = intake.good_deeds
+    proposed = int((deeds["de_nghi_tuyen_truyen"].map(d._yes)).sum())
+    assert (f"Các đơn vị báo cáo {len(deeds)} gương người tốt, việc tốt" in text
+            and f"đề nghị tuyên truyền, giới thiệu {proposed} gương." in text)
+    excellent = scores[scores["de_xuat"].fillna("") == "Giới thiệu điển hình"]
+    assert f"Có {len(excellent)} điển hình đủ điều kiện, xếp loại Xuất sắc" in text
+    people = int(intake.activities["so_nguoi"].fillna(0).sum())
+    assert (f"Các đơn vị tổ chức {len(intake.activities)} hoạt động tuyên truyền, học tập, "
+            f"nhân rộng điển hình với {people} lượt người tham gia:") in text
+
+
+def test_quarterly_unit_table_rows_equal_the_frames(period, period_files):
+    lines = docx_lines(period_files[0])
+    scores = period.scores
+    for unit in period.plan.units_for(period.period):
+        mine = scores[scores["ma_don_vi"] == unit.code]
+        row = next(x for x in lines if x.startswith(f"{unit.name} | "))
+        cells = row.split(" | ")
+        assert cells[2] == str(len(mine))
+        assert cells[3] == str(int((mine["xep_loai"] == "Xuất sắc").sum()))
+        assert cells[6] == str(int((mine["xep_loai"] == "Chưa đạt").sum()))
+
+
+def test_outstanding_exemplars_carry_their_own_achievement(period, period_files):
+    lines = docx_lines(period_files[0])
+    chosen = period.scores[period.scores["de_xuat"].fillna("") == "Giới thiệu điển hình"]
+    assert len(chosen) > 0
+    for row in chosen.itertuples():
+        line = next(x for x in lines if f" | {row.ten} | " in x)
+        assert d.score_text(row.tong_diem) in line.split(" | ")
+        if row.thanh_tich:
+            assert d._prose(row.thanh_tich) in line
+
+
+def test_upward_documents_carry_no_birth_year_nor_discipline(period, period_files):
+    years = {int(y) for y in period.intake.registrations["nam_sinh"].dropna()}
+    years |= {int(y) for y in period.intake.good_deeds["nam_sinh"].dropna()}
+    assert years
+    for path in period_files:
+        text = path.read_text("utf-8") if path.suffix == ".html" else docx_text(path)
+        for year in years:
+            assert str(year) not in text, (path.name, year)
+        assert "kỷ luật" not in text.lower(), path.name
+
+
+def test_good_deeds_list_groups_by_month_and_keeps_only_proposed(period, period_files):
+    lines = [x for x in docx_lines(period_files[2]) if x]
+    deeds = period.intake.good_deeds
+    for row in deeds.itertuples():
+        listed = any(f" | {row.ho_ten} | " in x for x in lines)
+        assert listed == d._yes(row.de_nghi_tuyen_truyen), row.ho_ten
+    months = [x for x in lines if x.startswith("Tháng ")]
+    proposed = deeds[deeds["de_nghi_tuyen_truyen"].map(d._yes)]
+    assert months == [f"Tháng {m} năm 2025" for m in sorted(set(proposed["thang"]))]
+    assert lines[lines.index("DANH SÁCH") + 2] == "Kính gửi: Ban Thi đua - Khen thưởng tỉnh"
+
+
+def test_a_quarter_without_data_says_so_in_one_sentence(period, tmp_path):
+    intake = period.intake
+    empty = dataclasses.replace(
+        intake,
+        registrations=intake.registrations.iloc[0:0], assessments=intake.assessments.iloc[0:0],
+        good_deeds=intake.good_deeds.iloc[0:0], activities=intake.activities.iloc[0:0],
+        difficulties=intake.difficulties.iloc[0:0])
+    report = dataclasses.replace(period, intake=empty, scores=period.scores.iloc[0:0],
+                                 previous=None)
+    paths = d.write_period_documents(report, tmp_path)
+    lines = docx_lines(paths[0])
+    assert "Trong quý II năm 2025, chưa có điển hình nào được đơn vị chấm điểm, đánh giá." in lines
+    assert ("Trong quý II năm 2025, các đơn vị chưa báo cáo gương người tốt, việc tốt."
+            in lines)
+    headings = [x for x in lines if re.match(r"^[IVX]+\. ", x)]
+    assert "V. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ CỦA CÁC ĐƠN VỊ" not in headings
+    assert not any("KẾT QUẢ TRIỂN KHAI" in h for h in headings)  # no activities: omitted
+    for i, line in enumerate(lines[:-1]):  # every heading is followed by content
+        if line in headings:
+            assert not re.match(r"^[IVX]+\. ", lines[i + 1]), line
+
+
+# ---- annual documents ------------------------------------------------------------------------
+def test_annual_report_and_proposal(annual, annual_files):
+    names = [p.name for p in annual_files]
+    assert names == ["BaoCao_2024.docx", "BaoCao_2024.html", "ToTrinh_2024.docx",
+                     "QuyetDinh_GiayKhen_2024.docx"]
+    text = docx_text(annual_files[0])
+    ev = annual.evaluations
+    assert f"Năm 2024, có {len(ev)} điển hình được đánh giá" in text
+    submission = docx_lines(annual_files[2])
+    assert "Số:        /TTr-SXD | Phú Thọ, ngày 15 tháng 01 năm 2025" in submission
+    bk = ev[ev["de_xuat"] == BANG_KHEN]
+    appendix = submission[submission.index("DANH SÁCH"):]
+    for row in bk.itertuples():
+        assert any(f" | {row.ten} | " in x for x in appendix), row.ten
+    assert f"tặng Bằng khen cho {d.kinds_phrase(bk.to_dict('records'))} (có danh sách kèm " \
+           "theo)./." in "\n".join(submission)
+
+
+def test_award_decision_lists_the_giay_khen_proposals(annual, tmp_path):
+    ev = annual.evaluations.copy()
+    ev.loc[ev["de_xuat"] == BANG_KHEN, "de_xuat"] = GIAY_KHEN
+    report = dataclasses.replace(annual, evaluations=ev)
+    paths = d.write_annual_documents(report, tmp_path)
+    lines = [x for x in docx_lines(paths[3]) if x]
+    gk = ev[ev["de_xuat"] == GIAY_KHEN]
+    assert len(gk) > 0
+    assert lines[lines.index("QUYẾT ĐỊNH") + 2] == "GIÁM ĐỐC SỞ XÂY DỰNG"
+    assert (f"Điều 1. Tặng Giấy khen của Giám đốc Sở Xây dựng cho "
+            f"{d.kinds_phrase(gk.to_dict('records'))} (có danh sách kèm theo)") in "\n".join(lines)
+    appendix = lines[lines.index("DANH SÁCH"):]
+    for row in gk.itertuples():
+        assert any(f" | {row.ten} | " in x for x in appendix), row.ten
+    assert "Nơi nhận:\n- Như Điều 3;\n- Lãnh đạo Sở;\n- Lưu: VT, VP. | GIÁM ĐỐC" in "\n".join(
+        lines)
+
+
+def test_award_decision_without_proposals_says_so(annual, tmp_path):
+    ev = annual.evaluations.copy()
+    ev["de_xuat"] = None
+    paths = d.write_annual_documents(dataclasses.replace(annual, evaluations=ev), tmp_path)
+    text = docx_text(paths[3])
+    assert "Năm 2024, không có tập thể, cá nhân được đề nghị tặng Giấy khen" in text
+    assert "Điều 1." not in text and "DANH SÁCH" not in text
+    assert "0 tập thể" not in docx_text(paths[2])
+
+
+# ---- review ----------------------------------------------------------------------------------
+def test_review_report(review_files):
+    assert [p.name for p in review_files] == ["BaoCao_tong-ket-2021-2025.docx",
+                                              "BaoCao_tong-ket-2021-2025.html"]
+    lines = docx_lines(review_files[0])
+    assert lines[lines.index("BÁO CÁO") + 1].startswith("Tổng kết thực hiện Kế hoạch")
+
+
+# ---- HTML ------------------------------------------------------------------------------------
+def test_html_is_self_contained_responsive_and_printable(period_files):
+    html = period_files[1].read_text("utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "@media print" in html and "size: A4 portrait" in html
+    assert "@media (max-width: 640px)" in html
+    assert html.count("<svg") == 2
+    assert re.findall(r"(?:src|href)=", html) == []
+    assert re.findall(r"https?://", html) == ["http://"] * 2  # the SVG namespaces only
+    assert "<script" not in html
+    assert "Phú Thọ, ngày 20 tháng 7 năm 2025" in html
+
+
+# ---- golden files ----------------------------------------------------------------------------
+def test_golden_period(period_files):
+    check_golden("BaoCao_2025-Q2.docx.txt", docx_text(period_files[0]) + "\n")
+    check_golden("BaoCao_2025-Q2.html", period_files[1].read_text("utf-8"))
+    check_golden("NguoiTotViecTot_2025-Q2.docx.txt", docx_text(period_files[2]) + "\n")
+
+
+def test_golden_annual(annual_files):
+    check_golden("BaoCao_2024.docx.txt", docx_text(annual_files[0]) + "\n")
+    check_golden("ToTrinh_2024.docx.txt", docx_text(annual_files[2]) + "\n")
+    check_golden("QuyetDinh_GiayKhen_2024.docx.txt", docx_text(annual_files[3]) + "\n")
+
+
+def test_golden_review(review_files):
+    check_golden("BaoCao_tong-ket-2021-2025.docx.txt", docx_text(review_files[0]) + "\n")
+
+
+# ---- external renderers (skipped when absent) ------------------------------------------------
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
+def test_html_prints_in_headless_chromium(period_files, tmp_path):
+    pdf = tmp_path / "x.pdf"
+    subprocess.run(
+        ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+         f"--print-to-pdf={pdf}", period_files[1].resolve().as_uri()],
+        check=True, capture_output=True, timeout=120)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is not installed")
+def test_pdf_conversion_is_reproducible(annual_files, tmp_path):
+    source = [annual_files[2]]
+    first = d.convert_to_pdf(source, tmp_path / "a", dt.date(2025, 1, 15))
+    second = d.convert_to_pdf(source, tmp_path / "b", dt.date(2025, 1, 15))
+    assert [p.name for p in first] == ["ToTrinh_2024.pdf"]
+    data = first[0].read_bytes()
+    assert data == second[0].read_bytes()
+    assert b"/CreationDate(D:20250115000000" in data
+    assert b"/MediaBox[0 0 595" in data.replace(b" [", b"[")  # A4: 595 × 842 pt
+
+
+def test_convert_to_pdf_without_libreoffice_returns_nothing(monkeypatch, tmp_path):
+    monkeypatch.setattr(d.shutil, "which", lambda name: None)
+    assert d.convert_to_pdf([tmp_path / "x.docx"], tmp_path) == []
+
+
+def test_frames_are_not_mutated(period, tmp_path):
+    before = {name: frame.copy() for name, frame in (
+        ("scores", period.scores), ("registrations", period.intake.registrations),
+        ("good_deeds", period.intake.good_deeds))}
+    d.write_period_documents(period, tmp_path)
+    pd.testing.assert_frame_equal(before["scores"], period.scores)
+    pd.testing.assert_frame_equal(before["registrations"], period.intake.registrations)
+    pd.testing.assert_frame_equal(before["good_deeds"], period.intake.good_deeds)
