@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import itertools
 import os
 import re
 import resource
@@ -215,10 +216,12 @@ def _has_filepass(stream: bytes) -> bool:
 # first <row> that lies beyond 50 blank rows: calamine never sees what we would not read, and a
 # formatted-but-empty used range of a million rows costs one chunk of scanning.
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(sheetData|row|v|is)\b([^>]*)>")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row\b([^>]*)>")
+_VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:v|is)\b")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d{1,9})[\"']")
-_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)sheetData\b")
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)sheetData\b[^>]*>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)worksheet\b")
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 _CHUNK = 2**20
 
 
@@ -231,15 +234,38 @@ def _defuse(data: bytes, kind: str) -> bytes:
         for entry in package.infolist():
             if entry.is_dir() or not entry.filename.lower().endswith((".xml", ".rels")):
                 continue
-            if _declares_dtd(package, entry):
-                raise unreadable("F05", reason="khai báo thực thể XML (DOCTYPE/ENTITY)")
-            cut = _scan_part(package, entry, count_rows=kind != "ods")
+            cut = _check_part(package, entry, count_rows=kind != "ods")
             if cut is not None:
                 cuts[entry.filename] = cut
         return _cut_package(package, cuts) if cuts else data
 
 
+def _check_part(package: zipfile.ZipFile, entry: zipfile.ZipInfo, count_rows: bool) -> int | None:
+    """Refuse a DTD; read the part through (size and CRC checked) or up to where a sheet is cut."""
+    try:
+        with package.open(entry) as part:
+            chunks = iter(lambda: part.read(_CHUNK), b"")
+            head = next(chunks, b"")
+            if _may_declare_dtd(head) and _declares_dtd(package, entry):
+                raise unreadable("F05", reason="khai báo thực thể XML (DOCTYPE/ENTITY)")
+            chunks = itertools.chain([head], chunks)
+            cut = _blank_gap_offset(chunks) if count_rows else None
+            if cut is None:
+                for _chunk in chunks:  # read to the end so that the CRC is checked
+                    pass
+            return cut
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
+        raise unreadable("F01") from exc
+
+
+def _may_declare_dtd(head: bytes) -> bool:
+    """False when the root element plainly comes first (the usual case, decided cheaply)."""
+    root = _ELEMENT_START.search(head)
+    return root is None or b"<!" in head[: root.start()]
+
+
 def _declares_dtd(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether defusedxml meets a DTD before the root element (any encoding expat knows)."""
     try:
         with package.open(entry) as part:
             for _event, _element in iterparse(part, events=("start",), forbid_dtd=True):
@@ -248,23 +274,7 @@ def _declares_dtd(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
         return True
     except (ParseError, UnicodeError, LookupError):
         return False  # not XML expat can judge: calamine decides whether it can read it
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
-        raise unreadable("F01") from exc
     return False
-
-
-def _scan_part(package: zipfile.ZipFile, entry: zipfile.ZipInfo, count_rows: bool) -> int | None:
-    """Read a part through (size and CRC checked), or up to the offset where a sheet is cut."""
-    try:
-        with package.open(entry) as part:
-            chunks = iter(lambda: part.read(_CHUNK), b"")
-            cut = _blank_gap_offset(chunks) if count_rows else None
-            if cut is None:
-                for _chunk in chunks:  # read to the end so that the CRC is checked
-                    pass
-            return cut
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
-        raise unreadable("F01") from exc
 
 
 def _blank_gap_offset(chunks: Iterator[bytes]) -> int | None:
@@ -276,19 +286,21 @@ def _blank_gap_offset(chunks: Iterator[bytes]) -> int | None:
         if end <= 0:
             carry = buffer
             continue
-        for tag in _TAG.finditer(buffer, 0, end):
-            name = tag[1]
-            if name == b"sheetData":
-                in_data = True
-            elif not in_data:
-                continue
-            elif name == b"row":
-                number = _ROW_NUMBER.search(tag[2])
-                row = int(number[1]) if number else row + 1
-                if row > last_value + BLANK_ROWS_STOP:
-                    return base + tag.start()
-            else:
-                last_value = row
+        start = 0
+        if not in_data:
+            opening = _SHEET_DATA.search(buffer, 0, end)
+            in_data, start = opening is not None, opening.end() if opening else end
+        value = _VALUE_TAG.search(buffer, start, end)  # the next value, reused until passed
+        for tag in _ROW_TAG.finditer(buffer, start, end) if in_data else ():
+            if value and value.start() < tag.start():
+                last_value = row  # the previous row holds a value
+                value = _VALUE_TAG.search(buffer, tag.end(), end)
+            number = _ROW_NUMBER.search(tag[1])
+            row = int(number[1]) if number else row + 1
+            if row > last_value + BLANK_ROWS_STOP:
+                return base + tag.start()
+        if value and row:
+            last_value = row
         base += end
         carry = buffer[end:]
     return None
