@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.readers import MESSAGES, ReaderPool, _defuse, read_book, sniff
 from pipeline.sources import InputFile, RawBook, RawSheet, UnreadableFile
@@ -380,3 +382,34 @@ def test_workers_do_not_import_pandas():
     with ReaderPool(workers=1, reader=misbehaving_reader) as pool:
         book = pool.read(b"modules")
     assert book.sheets[0].rows == [[False]]
+
+
+def expected_grid(cells: dict[tuple[int, int], object]) -> list[list[object]]:
+    """What reading promises: rows from Excel row 1 until 50 blank rows, padded to a rectangle."""
+    kept, blank_run = {}, 0
+    for row in range(max(r for r, _ in cells) + 1):
+        in_row = {key: value for key, value in cells.items() if key[0] == row}
+        blank_run = 0 if in_row else blank_run + 1
+        if blank_run >= 50:
+            break
+        kept.update(in_row)
+    if not kept:
+        return []
+    width = max(c for _, c in kept) + 1
+    grid = [[None] * width for _ in range(max(r for r, _ in kept) + 1)]
+    for (row, col), value in kept.items():
+        grid[row][col] = value
+    return grid
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(0, 180), st.integers(0, 5)),
+        st.one_of(st.integers(-1000, 1000).map(float), st.text("abcđêơ", min_size=1, max_size=4)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_reading_matches_the_50_blank_rows_promise(cells):
+    assert read_book(make_xlsx(cells)).sheets[0].rows == expected_grid(cells)
