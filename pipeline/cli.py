@@ -29,6 +29,7 @@ Outputs = Annotated[Path, typer.Option("--outputs", help="Thư mục kết quả
 RunDate = Annotated[str, typer.Option("--run-date", help="Ngày tổng hợp, dạng yyyy-mm-dd (mặc định: hôm nay).")]
 Config = Annotated[Path, typer.Option("--config", help="Tệp cấu hình kế hoạch (TOML).")]
 Debug = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
+Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Tạo bản PDF của các văn bản khi máy có LibreOffice.")]
 PeriodOpt = Annotated[str, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2025-Q2 (mặc định: kỳ mới nhất trong thư mục dữ liệu vào).")]
 
 
@@ -73,7 +74,7 @@ def _guard(debug: bool, job):
 @app.command("report")
 def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
-           config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+           config: Config = DEFAULT_PLAN, pdf: Pdf = True, debug: Debug = False) -> None:
     """Tổng hợp một quý: kiểm tra tệp của các đơn vị, chấm điểm, lập bảng tổng hợp, báo cáo và phản hồi."""
     from pipeline import run
 
@@ -82,7 +83,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         day = _date(run_date)
         chosen = _period(period) if period else run.default_period(inputs)
         run.periods_in(inputs)
-        status = run.run_report(plan, chosen, inputs, outputs, day, config.name)
+        status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf)
         _summary(outputs / str(chosen), status)
         return status
 
@@ -92,7 +93,8 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
 @app.command("annual")
 def annual(year: Annotated[int, typer.Option("--year", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")] = 0,
            inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-           run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+           run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+           debug: Debug = False) -> None:
     """Đánh giá hằng năm: xếp hạng, đề nghị Giấy khen, Bằng khen, Biểu dương; tờ trình và dự thảo quyết định."""
     from pipeline import run
 
@@ -100,20 +102,20 @@ def annual(year: Annotated[int, typer.Option("--year", help="Năm đánh giá (m
         plan = _plan(config)
         day = _date(run_date)
         chosen = year or run.default_year(inputs)
-        status = run.run_annual(plan, chosen, inputs, outputs, day)
+        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf)
         _summary(outputs / str(chosen), status)
         return status
 
     _guard(debug, job)
 
 
-def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
+def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path, pdf: bool,
             debug: bool) -> None:
     from pipeline import run
 
     def job() -> int:
         plan = _plan(config)
-        status = run.run_review(plan, kind, inputs, outputs, _date(run_date))
+        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf)
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 
@@ -122,16 +124,18 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
 
 @app.command("so-ket")
 def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-           run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+           run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+           debug: Debug = False) -> None:
     """Sơ kết giữa kỳ: thống kê theo năm, phong trào, đơn vị và điển hình tiêu biểu giai đoạn."""
-    _review("so-ket", inputs, outputs, run_date, config, debug)
+    _review("so-ket", inputs, outputs, run_date, config, pdf, debug)
 
 
 @app.command("tong-ket")
 def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-             run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+             run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+             debug: Debug = False) -> None:
     """Tổng kết giai đoạn: thống kê, sổ theo dõi điển hình và điển hình tiêu biểu giai đoạn."""
-    _review("tong-ket", inputs, outputs, run_date, config, debug)
+    _review("tong-ket", inputs, outputs, run_date, config, pdf, debug)
 
 
 @app.command("templates")
@@ -191,7 +195,7 @@ def _print_findings(name: str, period: Period, findings) -> None:
 
 def _summary(folder: Path, status: int) -> None:
     verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
-    out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False)
+    out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -13,6 +13,7 @@ from pipeline import model
 from pipeline.config import Plan
 from pipeline.discover import discover
 from pipeline.documents import (
+    convert_to_pdf,
     write_annual_documents,
     write_period_documents,
     write_review_documents,
@@ -26,8 +27,8 @@ from pipeline.publish import publish, write_csv, write_json
 from pipeline.readers import ReaderPool
 from pipeline.review import build_annual, build_review
 from pipeline.rules import Registry
-from pipeline.sources import InputFile
 from pipeline.score import score_period
+from pipeline.sources import InputFile
 from pipeline.templates import write_templates
 from pipeline.workbook import write_annual_workbook, write_period_workbook, write_review_workbook
 
@@ -162,7 +163,7 @@ def write_feedback(run: PeriodRun, out: Path) -> None:
 
 
 def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
-               config_name: str) -> int:
+               config_name: str, pdf: bool = True) -> int:
     """`report`: everything for one period into outputs/<period>/, swapped in when complete."""
     with ReaderPool() as pool:
         run = build_period_report(plan, period, inputs, run_date, pool)
@@ -171,7 +172,9 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         write_data(run, out, config_name)
         write_feedback(run, out)
         write_period_workbook(run.report, out / f"TongHop_{period}.xlsx")
-        write_period_documents(run.report, out)
+        documents = write_period_documents(run.report, out)
+        if pdf:
+            convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)
@@ -188,7 +191,8 @@ def default_year(inputs: Path) -> int:
     return default_period(inputs).year
 
 
-def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date) -> int:
+def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date,
+               pdf: bool = True) -> int:
     """`annual`: the year's evaluation and proposals into outputs/<year>/."""
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
@@ -199,7 +203,9 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     def build(out: Path) -> None:
         write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
         write_annual_workbook(report, out / f"TongHop_{year}.xlsx")
-        write_annual_documents(report, out)
+        documents = write_annual_documents(report, out)
+        if pdf:
+            convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / str(year), build)
     return 0
@@ -210,7 +216,8 @@ def review_folder(plan: Plan, kind: str) -> str:
     return f"{kind}-{review.first_period.year}-{review.last_period.year}"
 
 
-def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.date) -> int:
+def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.date,
+               pdf: bool = True) -> int:
     """`so-ket` / `tong-ket`: the review over its configured window."""
     if kind not in plan.reviews:
         raise RunError(f"Tệp cấu hình chưa khai báo đợt {kind} (mục [reviews.{kind}]).")
@@ -221,7 +228,9 @@ def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.
     def build(out: Path) -> None:
         write_review_data(report, out / "data")
         write_review_workbook(report, out / f"TongHop_{review_folder(plan, kind)}.xlsx")
-        write_review_documents(report, out)
+        documents = write_review_documents(report, out)
+        if pdf:
+            convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / review_folder(plan, kind), build)
     return 0

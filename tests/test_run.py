@@ -35,7 +35,8 @@ def sample_run(tmp_path_factory):
     inputs = base / "inputs"
     shutil.copytree(SAMPLE, inputs)
     before = tree_hashes(inputs)
-    args = ["report", "--period", PERIOD, "--inputs", str(inputs), "--run-date", RUN_DATE]
+    args = ["report", "--period", PERIOD, "--inputs", str(inputs), "--run-date", RUN_DATE,
+            "--no-pdf"]
     first = CliRunner().invoke(app, [*args, "--outputs", str(base / "out1")])
     second = CliRunner().invoke(app, [*args, "--outputs", str(base / "out2")])
     return base, inputs, before, first, second
