@@ -421,8 +421,14 @@ def _problem_lines(findings: list[Finding]) -> list[str]:
         if group:
             lines.append(f"  {severity}:")
         for number, f in enumerate(group, start=1):
-            lines += _wrap(f"{number}. {_place(f)}{f.message}", indent="    ", hang="       ")
+            place = _place(f)
+            message = _CELL_PREFIX.sub("", f.message) if place else f.message
+            lines += _wrap(f"{number}. {place}{message}", indent="    ", hang="       ")
     return lines
+
+
+# Messages name their cell ("Ô B3: …", "Dòng 7: …"); the reply names it once, before the text.
+_CELL_PREFIX = re.compile(r"^(?:Ô [A-Z]{1,3}\d+|Dòng \d+): ")
 
 
 def _place(f: Finding) -> str:

@@ -155,7 +155,9 @@ def write_feedback(run: PeriodRun, out: Path) -> None:
     for o in run.taken.outcomes:
         if o.unit and o.file.name not in by_file:
             per_unit.setdefault(o.unit, []).append((o.file.name, []))
-    deadline = f"ngày {plan.deadline(period):%d/%m/%Y}"
+    # Corrections are due by the period's deadline; once it has passed, "as soon as possible".
+    due = plan.deadline(period)
+    deadline = f"ngày {due:%d/%m/%Y}" if report.run_date < due else None
     for code, files in per_unit.items():
         unit = plan.unit(code)
         text = write_reply_text(unit.name, code, period.label, sorted(files), deadline)
