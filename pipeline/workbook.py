@@ -49,7 +49,7 @@ DELTA_FORMAT = "+#,##0;-#,##0;0"
 PLAIN_INT_FORMAT = "0"
 DATE_FORMAT = "dd/mm/yyyy"
 MAX_TEXT_WIDTH = 46
-LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
+LINE_HEIGHT = 13.0  # points per wrapped line of Times New Roman 11 (its line spacing is ~12.7)
 
 PERIOD_SHEETS = ("Tổng quan", "Nộp báo cáo", "Đăng ký", "Chấm điểm", "Đề xuất",
                  "Người tốt việc tốt", "Hoạt động", "Khó khăn - Kiến nghị", "Lỗi dữ liệu")
@@ -211,7 +211,9 @@ def kind_of(column: str) -> str:
     """How a column's values are written: date, score, int, count, flag, period, long or text."""
     if column in _DATE_COLUMNS:
         return "date"
-    if column in _SCORE_COLUMNS or _CRITERION.match(column) or column.startswith("tong_diem_"):
+    if _CRITERION.match(column):
+        return "criterion"
+    if column in _SCORE_COLUMNS or column.startswith("tong_diem_"):
         return "score"
     if column in _PLAIN_INT_COLUMNS:
         return "int"
@@ -250,6 +252,8 @@ def display_text(value: object, kind: str) -> str:
         return period.label_short if period else str(value)
     if kind == "score":
         return f"{Decimal(str(value)):,.2f}"
+    if kind == "criterion":
+        return f"{Decimal(str(value)).normalize():f}"
     if kind in ("count", "int"):
         return f"{int(value):,}" if kind == "count" else str(int(value))
     return str(value)
@@ -324,6 +328,8 @@ class _Formats:
                        "font_size": FONT_SIZE}
         if kind == "score":
             props.update(num_format=SCORE_FORMAT, align="right")
+        elif kind == "criterion":
+            props.update(num_format=CRITERION_FORMAT, align="right")
         elif kind == "count":
             props.update(num_format=COUNT_FORMAT, align="right")
         elif kind == "int":
@@ -333,7 +339,7 @@ class _Formats:
             props.update(num_format=DELTA_FORMAT, align="right")
         elif kind == "date":
             props.update(num_format=DATE_FORMAT, align="center")
-        elif kind in ("flag", "period") or column in _CENTERED:
+        elif kind in ("flag", "period") or column in _CENTERED or column.startswith("xep_loai"):
             props.update(align="center", text_wrap=True)
         else:
             props.update(text_wrap=True)
@@ -348,7 +354,8 @@ class _Formats:
                         align="center", valign="vcenter", text_wrap=True, font_size=FONT_SIZE)
 
     def title(self):
-        return self.get(bold=True, font_size=14, align="center", valign="vcenter")
+        return self.get(bold=True, font_size=14, align="center", valign="vcenter",
+                        text_wrap=True)
 
     def subtitle(self):
         return self.get(italic=True, font_size=12, align="center", valign="vcenter")
@@ -373,6 +380,7 @@ class _Sheet:
     fixed: dict[int, float] = field(default_factory=dict)
     wrapped: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     header_rows: list[int] = field(default_factory=list)
+    folded: set[int] = field(default_factory=set)  # columns grouped one level, collapsed
 
     def widen(self, col: int, width: float) -> None:
         self.widths[col] = max(self.widths.get(col, 0), width)
@@ -383,8 +391,9 @@ class _Sheet:
         if is_blank(value):
             ws.write_blank(row, col, None, fmt)
             return
-        if kind in ("score", "count", "int", "delta"):
-            ws.write_number(row, col, float(value) if kind == "score" else int(value), fmt)
+        if kind in ("score", "criterion", "count", "int", "delta"):
+            ws.write_number(row, col, float(value) if kind in ("score", "criterion")
+                            else int(value), fmt)
         elif kind == "date":
             ws.write_datetime(row, col, dt.datetime.combine(_as_date(value), dt.time()), fmt)
         else:
@@ -432,14 +441,23 @@ class _Sheet:
         return last
 
     def finish(self, *, freeze: tuple[int, int] | None, filter_range: tuple | None,
-               footer_title: str, period_label: str, repeat: tuple[int, int] | None) -> None:
+               footer_title: str, period_label: str, repeat: tuple[int, int] | None,
+               side_margin: float = 0.4) -> None:
         """Widths, row heights, freeze, filter and print setup."""
         ws = self.ws
         final = {**self.widths, **self.fixed}
         final = {c: min(w, MAX_TEXT_WIDTH) for c, w in final.items()}
         for col, width in sorted(final.items()):
-            ws.set_column(col, col, round(width, 1))
+            fold = {"level": 1, "hidden": True} if col in self.folded else {}
+            ws.set_column(col, col, round(width, 1), None, fold)
+        if self.folded:
+            ws.outline_settings(True, True, True, False)  # "+" on the column after a group
+            for col in sorted(self.folded):
+                if col + 1 not in self.folded:
+                    ws.set_column(col + 1, col + 1, round(final.get(col + 1, 8.43), 1), None,
+                                  {"collapsed": True})
         for row, cells in sorted(self.wrapped.items()):
+            cells = [(col, text) for col, text in cells if col not in self.folded] or cells
             lines = max(_lines(text, final.get(col, 10)) for col, text in cells)
             if lines > 1 or row in self.header_rows:
                 ws.set_row(row, LINE_HEIGHT * max(lines, 1) + 3)
@@ -447,11 +465,11 @@ class _Sheet:
             ws.freeze_panes(*freeze)
         if filter_range:
             ws.autofilter(*filter_range)
-        _print_setup(ws, footer_title, period_label, repeat)
+        _print_setup(ws, footer_title, period_label, repeat, side_margin)
 
 
 def _measure(text: str, kind: str) -> float:
-    if kind in ("score", "count", "int", "delta"):
+    if kind in ("score", "criterion", "count", "int", "delta"):
         return len(text) + 3
     if kind == "date":
         return 12
@@ -466,9 +484,9 @@ def _header_width(text: str) -> float:
 
 
 def _lines(text: str, width: float) -> int:
-    """Wrapped lines of a text in a column: Times New Roman fits ~1.15 characters per width
+    """Wrapped lines of a text in a column: Times New Roman fits ~1.18 characters per width
     unit (the unit is Calibri's digit); a little margin for word breaks."""
-    usable = max(width * 1.15 - 2, 1)
+    usable = max(width * 1.18 - 1.5, 1)
     return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
 
 
@@ -477,11 +495,11 @@ def _footer_text(text: str) -> str:
 
 
 def _print_setup(ws: Worksheet, title: str, period_label: str,
-                 repeat: tuple[int, int] | None) -> None:
+                 repeat: tuple[int, int] | None, side_margin: float = 0.4) -> None:
     ws.set_paper(9)  # A4
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_margins(left=side_margin, right=side_margin, top=0.5, bottom=0.6)
     ws.center_horizontally()
     if repeat:
         ws.repeat_rows(*repeat)
@@ -608,6 +626,20 @@ def score_columns_shown(plan: Plan, scores: pd.DataFrame) -> list[str]:
     return out
 
 
+# The scoring sheet must print one A4 landscape page wide (OUTPUTS.md) with ~25 criterion
+# columns: every width is the narrowest that shows its values ("100.00", "Xuất sắc") on one
+# line, and the long texts wrap in moderate columns (rows grow taller, the print scale stays
+# as large as possible).
+# A criterion's score shows as the unit typed it (General: 14, 9.5, 7.25), which fits a
+# column two thirds as wide as "14.00"; the sums keep two decimals.
+CRITERION_WIDTH = 4.3
+CRITERION_FORMAT = "General"
+SCORE_WIDTHS = {"stt": 4, "ten_don_vi": 12, "ma_dien_hinh": 8, "ten": 13, "loai": 7,
+                "phong_trao": 6, "diem_chung": 6.3, "diem_cu_the": 6.3, "tong_diem": 6.3,
+                "xep_loai": 8, "du_dieu_kien": 6.3, "ly_do": 12, "hang": 4.5, "de_xuat": 9.5,
+                "giai_thich": 22, "dieu_chinh": 14}
+
+
 def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> None:
     plan = ctx.plan
     frame = numbered(with_unit_names(in_unit_order(scores, plan, "ma_dien_hinh"), plan))
@@ -630,12 +662,8 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
         return None
 
     sheet = _Sheet(book.add_worksheet("Chấm điểm"), fmt)
-    fixed = {"stt": 4.5, "ten_don_vi": 16, "ma_dien_hinh": 9, "ten": 16, "loai": 8,
-             "phong_trao": 7, "diem_chung": 7, "diem_cu_the": 7, "tong_diem": 7, "xep_loai": 8,
-             "du_dieu_kien": 7, "ly_do": 18, "hang": 5, "de_xuat": 13, "giai_thich": 26,
-             "dieu_chinh": 22}
     for j, column in enumerate(columns):
-        sheet.fixed[j] = 5.6 if _CRITERION.match(column) else fixed[column]
+        sheet.fixed[j] = CRITERION_WIDTH if _CRITERION.match(column) else SCORE_WIDTHS[column]
     _titles(sheet, len(columns), "BẢNG CHẤM ĐIỂM ĐIỂN HÌNH TIÊN TIẾN", ctx.subtitle)
     sheet.ws.write_string(2, 0, "ĐV: điểm đơn vị tự chấm; HĐ: điểm Hội đồng Thi đua - Khen "
                           "thưởng chấm lại (tô vàng, là điểm được dùng); ô xám: tiêu chí không "
@@ -645,7 +673,8 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
     last = sheet.table(frame, columns, top, cell_fill=council_fill,
                        fills={"xep_loai": CLASS_FILLS, "du_dieu_kien": FLAG_FILLS})
     sheet.finish(freeze=(top + 1, 4), filter_range=(top, 0, last, len(columns) - 1),
-                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top - 1, top))
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top - 1, top),
+                 side_margin=0.25)
 
 
 def _criteria_groups(sheet: _Sheet, plan: Plan, columns: list[str], row: int) -> None:
@@ -653,16 +682,20 @@ def _criteria_groups(sheet: _Sheet, plan: Plan, columns: list[str], row: int) ->
     groups = [("Tiêu chí chung", {c.code for c in plan.general_criteria})]
     groups += [(f"{m.short} ({m.code})", {c.code for c in m.criteria}) for m in plan.movements]
     head = sheet.fmt.header()
+    lines = 1
     for title, codes in groups:
         cols = [j for j, c in enumerate(columns)
                 if _CRITERION.match(c) and _CRITERION.match(c).group(1) in codes]
         if not cols:
             continue
+        if _lines(title, len(cols) * CRITERION_WIDTH) > 2:  # a narrow block: the code alone
+            title = title[title.rfind("(") + 1:-1]
         if len(cols) > 1:
             sheet.ws.merge_range(row, cols[0], row, cols[-1], title, head)
         else:
             sheet.ws.write_string(row, cols[0], title, head)
-    sheet.ws.set_row(row, 30)
+        lines = max(lines, _lines(title, len(cols) * CRITERION_WIDTH))
+    sheet.ws.set_row(row, LINE_HEIGHT * lines + 3)
 
 
 def _proposal_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str,
@@ -830,6 +863,7 @@ def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodRepo
     status_top = row + 1
     row = _compare_table(sheet, status_top, "Trạng thái", STATUSES, now, before, then_label,
                          fills=STATUS_FILLS)
+    row = _note(sheet, row + 1, 6, status_note(plan, intake.submissions))
 
     row += 2
     ws.write_string(row, 0, "2. Các chỉ số chính", fmt.section())
@@ -838,6 +872,7 @@ def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodRepo
     row = _compare_table(sheet, row + 1, "Chỉ tiêu", [f for f, _ in figures],
                          [v for _, v in figures],
                          [previous_figures[f] for f, _ in figures] if prev else None, then_label)
+    row = _note(sheet, row + 1, 6, changes_note(plan, intake.registrations, report.period))
 
     row += 2
     ws.write_string(row, 0, "3. Điển hình đang theo dõi theo phong trào và loại", fmt.section())
@@ -874,6 +909,50 @@ def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodRepo
                      len(by_unit))
     sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
                  period_label=ctx.label, repeat=None)
+
+
+def _names(plan: Plan, frame: pd.DataFrame) -> str:
+    names = unit_names(plan)
+    return "; ".join(f"{r['ten']} ({names.get(str(r['ma_don_vi']), r['ma_don_vi'])})"
+                     for r in in_unit_order(frame, plan, "ma_dien_hinh").to_dict("records"))
+
+
+def status_note(plan: Plan, submissions: pd.DataFrame) -> list[str]:
+    """Which units are late, missing or rejected: the names behind the counts."""
+    names, ordered = unit_names(plan), in_unit_order(submissions, plan)
+    lines = []
+    for status in (model.LATE, model.MISSING, model.REJECTED):
+        units = [names.get(str(c), str(c)) for c, s in
+                 zip(ordered["ma_don_vi"], ordered["trang_thai"], strict=True) if s == status]
+        if units:
+            lines.append(f"{status}: {'; '.join(units)}.")
+    return lines or ["Tất cả các đơn vị đã nộp báo cáo đúng hạn."]
+
+
+def changes_note(plan: Plan, registrations: pd.DataFrame, period) -> list[str]:
+    """The exemplars registered and withdrawn in the period, by name."""
+    new = where(registrations, [str(k) == str(period) and str(t) != "Rút" for k, t in
+                                zip(registrations["ky_dang_ky"], registrations["trang_thai"],
+                                    strict=True)]) if "ky_dang_ky" in registrations else None
+    gone = where(registrations, [str(t) == "Rút" for t in registrations["trang_thai"]])
+    lines = []
+    if new is not None and len(new):
+        lines.append(f"Đăng ký mới: {_names(plan, new)}.")
+    if len(gone):
+        lines.append(f"Rút đăng ký: {_names(plan, gone)}.")
+    return lines
+
+
+def _note(sheet: _Sheet, row: int, width: int, lines: Sequence[str]) -> int:
+    """Italic lines merged across `width` columns, wrapped; returns the last row written."""
+    last = row - 1
+    span = sum(sheet.fixed.get(j, 8.43) for j in range(width))
+    for i, text in enumerate(lines):
+        fmt = sheet.fmt.plain(italic=True, text_wrap=True, valign="top")
+        sheet.ws.merge_range(row + i, 0, row + i, width - 1, text, fmt)
+        sheet.ws.set_row(row + i, LINE_HEIGHT * _lines(text, span) + 3)
+        last = row + i
+    return last
 
 
 def _compare_table(sheet: _Sheet, top: int, first: str, labels: Sequence[str],
@@ -1151,11 +1230,76 @@ def write_review_workbook(report: model.ReviewReport, path: Path) -> None:
                    lead=["stt", "ten_don_vi", "ten"])
     register = numbered(with_unit_names(in_unit_order(report.register, plan, "ma_dien_hinh"),
                                         plan))
-    quarters = [c for c in register.columns if _DATED.match(c) and _DATED.match(c).group(3)
-                and c.startswith("xep_loai_")]
-    _generic_sheet(book, fmt, ctx, "Sổ theo dõi điển hình", "SỔ THEO DÕI ĐIỂN HÌNH TIÊN TIẾN",
-                   register, lead=["stt", "ten_don_vi", "ma_dien_hinh", "ten"], hidden=quarters)
+    _register_sheet(book, fmt, ctx, register)
     book.close()
+
+
+# the register prints the awards short; the note above the table gives the full wording
+REGISTER_AWARDS = {model.BANG_KHEN: "Bằng khen UBND tỉnh", model.GIAY_KHEN:
+                   "Giấy khen Giám đốc Sở", model.PRAISE: model.PRAISE}
+REGISTER_LEAD = ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao", "ky_dang_ky",
+                 "trang_thai", "ky_rut"]
+REGISTER_DETAILS = ["gioi_tinh", "nam_sinh", "ngay_dang_ky", "ngay_rut"]
+
+
+def register_layout(columns: Iterable[str]) -> tuple[list[str], set[str]]:
+    """The register's columns in print order, and those folded (grouped and collapsed).
+
+    Per year: its quarters' scores, then the year's classification and proposal. A year with
+    an annual evaluation folds its quarters behind it (one click on "+" shows them); a year the
+    window cuts, without an annual evaluation, keeps its quarters in sight. Personal details
+    are folded too: the printed page keeps one column per year and stays readable."""
+    present = list(columns)
+    order = [c for c in REGISTER_LEAD if c in present]
+    folded = {c for c in REGISTER_DETAILS if c in present}
+    order += [c for c in REGISTER_DETAILS if c in present]
+    dated = [(m.group(2), c, m) for c in present if (m := _DATED.match(c))]
+    for year in sorted({y for y, _, _ in dated}):
+        quarters = [c for y, c, m in dated if y == year and m.group(3)
+                    and m.group(1) == "tong_diem"]
+        annual = [c for y, c, m in dated if y == year and not m.group(3)]
+        order += quarters + annual
+        if annual:
+            folded.update(quarters)
+    return order, folded
+
+
+def _register_sheet(book, fmt: _Formats, ctx: _Context, register: pd.DataFrame) -> None:
+    """Sổ theo dõi: one row per exemplar; a quarter's score is coloured by its class."""
+    columns, folded = register_layout(register.columns)
+    frame = register.assign(**{c: [REGISTER_AWARDS.get(v, v) for v in register[c]]
+                               for c in register.columns if c.startswith("de_xuat_")})
+
+    def quarter_class(record: dict, column: str) -> str | None:
+        if not column.startswith("tong_diem_"):
+            return None
+        return CLASS_FILLS.get(str(record.get("xep_loai_" + column.removeprefix("tong_diem_"))))
+
+    sheet = _Sheet(book.add_worksheet("Sổ theo dõi điển hình"), fmt)
+    fixed = {"stt": 4.5, "ten_don_vi": 18, "ma_dien_hinh": 9, "ten": 18, "loai": 8,
+             "phong_trao": 7, "ky_dang_ky": 10, "trang_thai": 9, "ky_rut": 10,
+             "gioi_tinh": 7, "nam_sinh": 7, "ngay_dang_ky": 11, "ngay_rut": 11}
+    for j, column in enumerate(columns):
+        if column.startswith("tong_diem_"):
+            sheet.fixed[j] = 7
+        elif column.startswith("xep_loai_"):
+            sheet.fixed[j] = 8.5
+        elif column.startswith("de_xuat_"):
+            sheet.fixed[j] = 11
+        else:
+            sheet.fixed[j] = fixed[column]
+        if column in folded:
+            sheet.folded.add(j)
+    _titles(sheet, len(columns), "SỔ THEO DÕI ĐIỂN HÌNH TIÊN TIẾN", ctx.subtitle)
+    note = ("Điểm từng quý (tô màu theo xếp loại quý) được gộp sau mỗi năm: bấm dấu + trên "
+            "đầu cột để mở. Bằng khen UBND tỉnh: đề nghị Chủ tịch UBND tỉnh tặng Bằng khen; "
+            "Giấy khen Giám đốc Sở: đề nghị Giám đốc Sở tặng Giấy khen.")
+    sheet.ws.write_string(2, 0, note, fmt.plain(italic=True))
+    top = 3
+    last = sheet.table(frame, columns, top, cell_fill=quarter_class,
+                       fills={c: CLASS_FILLS for c in columns if c.startswith("xep_loai")})
+    sheet.finish(freeze=(top + 1, 4), filter_range=(top, 0, last, len(columns) - 1),
+                 footer_title=ctx.book_title, period_label=ctx.label, repeat=(top, top))
 
 
 def review_trend(report: model.ReviewReport) -> pd.DataFrame:

@@ -17,11 +17,14 @@ from pipeline import model
 from pipeline.workbook import (
     ANNUAL_SHEETS,
     COUNCIL_FILL,
+    CRITERION_WIDTH,
     MAX_TEXT_WIDTH,
     PERIOD_SHEETS,
     REVIEW_SHEETS,
+    changes_note,
     has_header,
     header,
+    register_layout,
     write_annual_workbook,
     write_period_workbook,
     write_review_workbook,
@@ -402,3 +405,64 @@ def test_libreoffice_converts_the_workbook_to_pdf(period_path, tmp_path):
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 9 <= pages <= 14  # one page per table sheet, two for the overview
+
+
+# ---- print readability ----
+def test_overview_names_the_late_missing_and_rejected_units(book):
+    ws = book["Tổng quan"]
+    notes = [c.value for row in ws.iter_rows(min_row=10, max_row=12) for c in row[:1]]
+    assert notes[:3] == [
+        "Muộn: Phòng Kế hoạch - Tài chính; Trung tâm Quy hoạch xây dựng.",
+        "Chưa nộp: Phòng Phát triển đô thị và Hạ tầng kỹ thuật; Phòng Quản lý kết cấu hạ tầng "
+        "giao thông.",
+        "Bị từ chối: Phòng Quản lý nhà và Thị trường bất động sản."]
+
+
+def test_changes_note_names_new_and_withdrawn_exemplars(report):
+    regs = pd.DataFrame({"ma_don_vi": ["QLXD", "VP", "VP"], "ma_dien_hinh": ["X1", "V2", "V1"],
+                         "ten": ["Tổ Cấp phép", "Lê Văn Bình", "An Thị Hà"],
+                         "ky_dang_ky": ["2025-Q2", "2025-Q2", "2021-Q2"],
+                         "trang_thai": ["Mới", "Mới", "Rút"]})
+    assert changes_note(report.plan, regs, report.period) == [
+        "Đăng ký mới: Lê Văn Bình (Văn phòng Sở); Tổ Cấp phép (Phòng Quản lý xây dựng).",
+        "Rút đăng ký: An Thị Hà (Văn phòng Sở)."]
+
+
+def test_criterion_scores_show_as_typed_in_narrow_columns_with_narrow_margins(book):
+    ws = book["Chấm điểm"]
+    headers = _row(ws, SCORE_HEADER_ROW)
+    g1 = ws.cell(SCORE_HEADER_ROW + 1, headers.index("G1\nĐV") + 1)
+    assert g1.number_format == "General"
+    letter = openpyxl.utils.get_column_letter(headers.index("G1\nĐV") + 1)
+    assert ws.column_dimensions[letter].width == pytest.approx(CRITERION_WIDTH + 0.71, abs=0.01)
+    assert (ws.page_margins.left, ws.page_margins.right) == (0.25, 0.25)
+
+
+def test_register_folds_quarters_behind_each_evaluated_year(tmp_path):
+    report = make_review_report("tong-ket")
+    columns, folded = register_layout(["stt", "ten_don_vi", *report.register.columns])
+    assert columns[:13] == ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao",
+                            "ky_dang_ky", "trang_thai", "ky_rut", "gioi_tinh", "nam_sinh",
+                            "ngay_dang_ky", "ngay_rut"]
+    assert columns[13:19] == ["tong_diem_2021_q1", "tong_diem_2021_q2", "tong_diem_2021_q3",
+                              "tong_diem_2021_q4", "xep_loai_2021", "de_xuat_2021"]
+    assert columns[-1] == "tong_diem_2025_q1"  # 2025 has no annual evaluation: stays in sight
+    assert "tong_diem_2024_q4" in folded and "tong_diem_2025_q1" not in folded
+    assert not any(c.startswith(("xep_loai_", "de_xuat_")) for c in folded)
+
+    path = tmp_path / "review.xlsx"
+    write_review_workbook(report, path)
+    ws = openpyxl.load_workbook(path)["Sổ theo dõi điển hình"]
+    headers = _row(ws, HEADER_ROW)
+
+    def dimension(title: str):
+        col = headers.index(title) + 1
+        return next(d for d in ws.column_dimensions.values() if d.min <= col <= d.max)
+
+    quarter, year = dimension("Điểm quý II/2021"), dimension("Xếp loại năm 2021")
+    assert (quarter.hidden, quarter.outline_level) == (True, 1)
+    assert (year.hidden, year.outline_level) == (False, 0)
+    assert not dimension("Điểm quý I/2025").hidden
+    proposals = _column(ws, "Đề xuất năm 2024")
+    assert set(proposals) - {None} <= {"Bằng khen UBND tỉnh", "Giấy khen Giám đốc Sở",
+                                       "Biểu dương"}
