@@ -35,7 +35,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pipeline.config import Issuer, Plan
+from pipeline.config import Issuer, Plan, Unit
 from pipeline.model import (
     BANG_KHEN,
     GIAY_KHEN,
@@ -51,6 +51,7 @@ from pipeline.model import (
     ReviewReport,
 )
 from pipeline.text import clean, vn_date, vn_number, vn_sort_key
+from schemas.sheets import ACTIVITY_FORMS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DOCX_TEMPLATE = TEMPLATES / "van_ban.docx"
@@ -60,6 +61,8 @@ UPWARD = "Ban Thi đua - Khen thưởng tỉnh"
 KINDS = ("Tập thể", "Cá nhân")
 CLASSES = ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt")
 PDF_TIMEOUT = 180
+LIST_MARKS = "-+•*=@ "  # list dashes, and the formula marks a spreadsheet cell may carry
+NOTABLE_ACTIVITIES = 3  # the few activities the quarterly report names one by one
 
 # Table layouts, shared with templates/make_docx_templates.py: per column (width in mm, align).
 # The text area of an A4 page with 30 mm and 15 mm side margins is 165 mm wide.
@@ -67,23 +70,24 @@ TABLE_LAYOUTS: dict[str, tuple[tuple[int, str], ...]] = {
     "movement": ((85, "left"), (25, "center"), (25, "center"), (30, "center")),
     "movement_cmp": ((70, "left"), (22, "center"), (22, "center"), (22, "center"),
                      (29, "center")),
-    "unit": ((53, "left"), (20, "center"), (18, "center"), (18, "center"), (18, "center"),
-             (18, "center"), (20, "center")),
-    "exemplars": ((13, "center"), (35, "left"), (35, "left"), (24, "left"), (16, "center"),
-                  (42, "left")),
-    "deeds": ((13, "center"), (30, "left"), (35, "left"), (52, "left"), (35, "left")),
-    "submissions": ((13, "center"), (59, "left"), (25, "center"), (25, "center"),
+    "unit": ((63, "left"), (17, "center"), (17, "center"), (17, "center"), (17, "center"),
+             (17, "center"), (17, "center")),
+    "activities": ((63, "left"), (30, "center"), (34, "center"), (38, "center")),
+    "exemplars": ((12, "center"), (33, "left"), (37, "left"), (28, "left"), (15, "center"),
+                  (40, "left")),
+    "report_deeds": ((12, "center"), (35, "left"), (43, "left"), (16, "center"), (59, "left")),
+    "deeds": ((12, "center"), (31, "left"), (36, "left"), (51, "left"), (35, "left")),
+    "submissions": ((12, "center"), (60, "left"), (25, "center"), (25, "center"),
                     (43, "left")),
-    "proposals": ((13, "center"), (36, "left"), (36, "left"), (22, "left"), (16, "center"),
-                  (42, "left")),
-    "awards": ((13, "center"), (45, "left"), (47, "left"), (60, "left")),
+    "proposals": ((12, "center"), (45, "left"), (54, "left"), (36, "left"), (18, "center")),
+    "awards": ((12, "center"), (45, "left"), (46, "left"), (62, "left")),
     "quarters": ((31, "left"), (23, "center"), (19, "center"), (19, "center"), (25, "center"),
                  (23, "center"), (25, "center")),
     "years": ((18, "center"), (21, "center"), (21, "center"), (21, "center"), (21, "center"),
               (21, "center"), (21, "center"), (21, "center")),
     "year_deeds": ((45, "center"), (60, "center"), (60, "center")),
-    "honourees": ((13, "center"), (44, "left"), (43, "left"), (25, "left"), (18, "center"),
-                  (22, "center")),
+    "honourees": ((12, "center"), (43, "left"), (45, "left"), (30, "left"), (16, "center"),
+                  (19, "center")),
 }
 
 
@@ -112,6 +116,13 @@ def build_environment() -> Environment:
 
 
 # ---- small formatting helpers ----------------------------------------------------------------
+def keep_together(text: str) -> str:
+    """No line break inside 'năm 2025', 'quý III' or '2021 – 2025' (non-breaking spaces), so
+    a wrapped title never ends with a lone year."""
+    text = re.sub(r"\s+–\s+(?=\d)", "\u00a0–\u00a0", text)
+    return re.sub(r"\b(quý|năm) (?=[IVX\d])", "\\1\u00a0", text)
+
+
 def place_and_date(place: str, day: dt.date) -> str:
     """'Phú Thọ, ngày 05 tháng 01 năm 2025': a leading zero for days < 10 and months 1–2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
@@ -183,14 +194,14 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
 
 def _prose(value: object) -> str:
     """A unit's text without the list mark it started with ('+ Hiến máu' -> 'Hiến máu')."""
-    return _text(value).lstrip("-+•* ").strip()
+    return _text(value).lstrip(LIST_MARKS).strip()
 
 
 def _lines(text: object) -> list[str]:
     """A unit's free text split into its lines, list dashes removed."""
     out = []
     for line in str(text or "").splitlines():
-        line = clean(line).lstrip("-+•* ").strip()
+        line = clean(line).lstrip(LIST_MARKS).strip()
         if line:
             out.append(line)
     return out
@@ -276,7 +287,7 @@ def letterhead(plan: Plan, run_date: dt.date, kind: str, code: str, subject: str
         "number": f"Số:        /{code}-{issuer.abbreviation}",
         "place_date": place_and_date(issuer.place, run_date),
         "kind": kind,
-        "subject": subject,
+        "subject": keep_together(subject),
         "recipient": "",
         "authority": "",
         "blocks": [],
@@ -383,13 +394,28 @@ def _unit_table(report: PeriodReport) -> dict:
     assessed = _count_by(scores, "ma_don_vi")
     classes = _count_by(scores, "ma_don_vi", "xep_loai")
     rows, totals = [], [0] * 6
-    for unit in plan.units_for(report.period):
+    expected = plan.units_for(report.period)
+    for unit in units_with_data(plan, expected, {k[0] for k in (*active, *assessed)}):
         cells = [active.get((unit.code,), 0), assessed.get((unit.code,), 0),
                  *(classes.get((unit.code, c), 0) for c in CLASSES)]
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
-        rows.append([unit.name, *(count(c) for c in cells)])
+        rows.append([_dated_unit_name(unit, report.period.last_day), *(count(c) for c in cells)])
     header = ["Đơn vị", "Đang theo dõi", "Được chấm", *CLASSES]
     return table("unit", header, rows, ["Tổng cộng", *(count(t) for t in totals)])
+
+
+def units_with_data(plan: Plan, expected: list[Unit], codes: set[str]) -> list[Unit]:
+    """The expected units and any other unit of the plan that has data, in plan order, so a
+    table's rows add up to the totals the text gives."""
+    keep = {u.code for u in expected} | codes
+    return [u for u in plan.units if u.code in keep]
+
+
+def _dated_unit_name(unit: Unit, day: dt.date) -> str:
+    """A unit's name, with its last day when it no longer existed on `day`."""
+    if unit.valid_to is not None and unit.valid_to < day:
+        return f"{unit.name} (đến {vn_date(unit.valid_to)})"
+    return unit.name
 
 
 def _classification_chart(report: PeriodReport) -> dict | None:
@@ -462,23 +488,18 @@ def deeds_section(report: PeriodReport) -> list[dict]:
     months = ", ".join(
         f"tháng {m}: {count(sum(1 for d in rows if int(d['thang']) == m))}"
         for m in period.months)
-    blocks = [para(f"Các đơn vị báo cáo {count(len(rows))} gương người tốt, việc tốt ({months}); "
-                   f"đề nghị tuyên truyền, giới thiệu {count(len(proposed))} gương.")]
-    for month in period.months:
-        of_month = [d for d in rows if int(d["thang"]) == month]
-        if not of_month:
-            continue
-        blocks.append(heading(f"Tháng {month} năm {period.year}", 3))
-        blocks.extend(para(f"- {_deed_line(plan, d)}") for d in of_month)
-    return blocks
+    body = [[str(i), _text(d.get("ho_ten")), _deed_where(plan, d), str(int(d["thang"])),
+             _prose(d.get("noi_dung")).rstrip(".")]
+            for i, d in enumerate(rows, start=1)]
+    header = ["STT", "Họ và tên", "Chức vụ, đơn vị", "Tháng", "Nội dung việc tốt"]
+    return [para(f"Các đơn vị báo cáo {count(len(rows))} gương người tốt, việc tốt ({months}); "
+                 f"đề nghị tuyên truyền, giới thiệu {count(len(proposed))} gương."),
+            table("report_deeds", header, body)]
 
 
-def _deed_line(plan: Plan, deed: dict) -> str:
-    who = _text(deed.get("ho_ten"))
-    where = ", ".join(x for x in (_text(deed.get("chuc_vu")),
-                                  _unit_name(plan, deed.get("ma_don_vi"))) if x)
-    content = _prose(deed.get("noi_dung")).rstrip(".")
-    return f"{who} ({where}): {content}."
+def _deed_where(plan: Plan, deed: dict) -> str:
+    return ", ".join(x for x in (_text(deed.get("chuc_vu")),
+                                 _unit_name(plan, deed.get("ma_don_vi"))) if x)
 
 
 def difficulties_section(report: PeriodReport) -> list[dict]:
@@ -486,11 +507,25 @@ def difficulties_section(report: PeriodReport) -> list[dict]:
     rows = _by_plan_order(plan, _records(report.intake.difficulties))
     parts = []
     for key, title in (("kho_khan", "Khó khăn, vướng mắc"), ("de_xuat", "Đề xuất, kiến nghị")):
-        items = [para(f"- {_unit_name(plan, r['ma_don_vi'], r.get('ten_don_vi'))}: "
-                      f"{'; '.join(x.rstrip('.;') for x in _lines(r.get(key)))}.")
-                 for r in rows if _lines(r.get(key))]
+        items = [para(f"- {capitalize_first(text)} ({', '.join(units)}).")
+                 for text, units in grouped_items(plan, rows, key)]
         parts.append((title, items))
     return number_subsections(parts)
+
+
+def grouped_items(plan: Plan, rows: list[dict], key: str) -> list[tuple[str, list[str]]]:
+    """Each distinct line the units wrote under `key`, with the units that wrote it; the
+    lines most units share first, then in the order of the first unit (plan order)."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for r in rows:
+        unit = _unit_name(plan, r["ma_don_vi"], r.get("ten_don_vi"))
+        for line in _lines(r.get(key)):
+            text = line.rstrip(".;").strip()
+            units = groups.setdefault(text.casefold(), (text, []))[1]
+            if text and unit not in units:
+                units.append(unit)
+    ordered = sorted(enumerate(groups.values()), key=lambda x: (-len(x[1][1]), x[0]))
+    return [group for _, group in ordered if group[1]]
 
 
 def submission_section(report: PeriodReport) -> list[dict]:
@@ -498,10 +533,13 @@ def submission_section(report: PeriodReport) -> list[dict]:
     subs = _by_plan_order(plan, _records(report.intake.submissions))
     status = _count_by(subs, "trang_thai")
     text = (f"Có {count(len(subs))} đơn vị phải báo cáo {period.label} (hạn nộp ngày "
-            f"{vn_date(plan.deadline(period))}): {count(status.get((ON_TIME,), 0))} đơn vị nộp "
-            f"đúng hạn, {count(status.get((LATE,), 0))} đơn vị nộp muộn, "
-            f"{count(status.get((MISSING,), 0))} đơn vị chưa nộp, "
-            f"{count(status.get((REJECTED,), 0))} đơn vị có tệp không tiếp nhận được.")
+            f"{vn_date(plan.deadline(period))})")
+    parts = [f"{count(status[(s,)])} đơn vị {words}" for s, words in (
+        (ON_TIME, "nộp đúng hạn"), (LATE, "nộp muộn"), (MISSING, "chưa nộp"),
+        (REJECTED, "có tệp không tiếp nhận được")) if status.get((s,))]
+    if subs and status.get((ON_TIME,), 0) == len(subs):
+        parts = ["tất cả các đơn vị nộp đúng hạn"]
+    text += f": {', '.join(parts)}." if parts else "."
     late = [s for s in subs if _text(s.get("trang_thai")) in (LATE, MISSING, REJECTED)]
     if not late:
         return [para(text)]
@@ -516,22 +554,57 @@ def submission_section(report: PeriodReport) -> list[dict]:
 
 
 def activities_section(report: PeriodReport) -> list[dict]:
+    """The quarter's activities as a table by form, then the few with the most participants."""
     plan = report.plan
-    acts = sorted(_records(report.intake.activities),
-                  key=lambda a: (a.get("ngay") or dt.date.min,
-                                 plan.unit_order(_text(a.get("ma_don_vi")))))
+    acts = _records(report.intake.activities)
     if not acts:
         return []
     people = sum(int(a.get("so_nguoi") or 0) for a in acts)
-    blocks = [para(f"Các đơn vị tổ chức {count(len(acts))} hoạt động tuyên truyền, học tập, "
-                   f"nhân rộng điển hình với {count(people)} lượt người tham gia:")]
-    for a in acts:
-        people_text = (f" ({count(int(a['so_nguoi']))} người tham gia)"
-                       if a.get("so_nguoi") else "")
-        blocks.append(para(f"- {_unit_name(plan, a['ma_don_vi'])}, ngày {vn_date(a['ngay'])} "
-                           f"({_text(a['hinh_thuc']).lower()}): "
-                           f"{_text(a['noi_dung']).rstrip('.')}{people_text}."))
+    units = {_text(a.get("ma_don_vi")) for a in acts}
+    found = {_text(a.get("hinh_thuc")) for a in acts}
+    forms = [f for f in ACTIVITY_FORMS if f in found]
+    forms += sorted(found - set(forms), key=vn_sort_key)
+    body = []
+    for form in forms:
+        of_form = [a for a in acts if _text(a.get("hinh_thuc")) == form]
+        stated = [int(a["so_nguoi"]) for a in of_form if a.get("so_nguoi") is not None]
+        body.append([form, count(len(of_form)),
+                     count(len({_text(a.get("ma_don_vi")) for a in of_form})),
+                     count(sum(stated)) if stated else ""])
+    header = ["Hình thức", "Số hoạt động", "Số đơn vị tổ chức", "Lượt người tham gia"]
+    blocks = [para(f"Trong {report.period.label}, có {count(len(units))} đơn vị tổ chức "
+                   f"{count(len(acts))} hoạt động tuyên truyền, học tập, nhân rộng điển hình với "
+                   f"{count(people)} lượt người tham gia, cụ thể theo hình thức như sau:"),
+              table("activities", header, body,
+                    ["Tổng cộng", count(len(acts)), count(len(units)), count(people)])]
+    notable = notable_activities(plan, acts)
+    if notable:
+        blocks.append(para("Một số hoạt động tiêu biểu:"))
+        blocks.extend(para(f"- {_activity_line(plan, a)}") for a in notable)
     return blocks
+
+
+def notable_activities(plan: Plan, acts: list[dict]) -> list[dict]:
+    """The activities with the most participants, one per content, in date order."""
+    ranked = sorted(acts, key=lambda a: (-int(a.get("so_nguoi") or 0),
+                                         a.get("ngay") or dt.date.min,
+                                         plan.unit_order(_text(a.get("ma_don_vi")))))
+    chosen, seen = [], set()
+    for a in ranked:
+        content = _prose(a.get("noi_dung")).rstrip(".").casefold()
+        if content and content not in seen and len(chosen) < NOTABLE_ACTIVITIES:
+            seen.add(content)
+            chosen.append(a)
+    return sorted(chosen, key=lambda a: (a.get("ngay") or dt.date.min,
+                                         plan.unit_order(_text(a.get("ma_don_vi")))))
+
+
+def _activity_line(plan: Plan, act: dict) -> str:
+    people = (f" ({count(int(act['so_nguoi']))} người tham gia)" if act.get("so_nguoi")
+              else "")
+    when = f", ngày {vn_date(act['ngay'])}" if act.get("ngay") else ""
+    return (f"{_unit_name(plan, act['ma_don_vi'])}{when}: "
+            f"{_prose(act.get('noi_dung')).rstrip('.')}{people}.")
 
 
 def directions_section(report: PeriodReport) -> list[dict]:
@@ -547,6 +620,16 @@ def directions_section(report: PeriodReport) -> list[dict]:
         names = ", ".join(_unit_name(plan, s["ma_don_vi"], s.get("ten_don_vi")) for s in missing)
         blocks.append(para(f"- Văn phòng Sở đôn đốc {names} gửi bổ sung báo cáo "
                            f"{period.label}."))
+    expected = {u.code for u in plan.units_for(period)}
+    by_unit = _count_by(active, "ma_don_vi")
+    for unit in plan.units:
+        if (unit.code not in expected and by_unit.get((unit.code,)) and unit.valid_to
+                and unit.valid_to < period.last_day):
+            blocks.append(para(
+                f"- Văn phòng Sở rà soát {count(by_unit[(unit.code,)])} điển hình đang đăng ký "
+                f"của {unit.name} (không còn là đơn vị thuộc Sở từ ngày "
+                f"{vn_date(unit.valid_to + dt.timedelta(days=1))}) để chuyển đơn vị theo dõi "
+                "hoặc rút đăng ký."))
     weak = [s for s in _records(report.scores) if _text(s.get("xep_loai")) == "Chưa đạt"]
     if weak:
         blocks.append(para(f"- Các đơn vị có {count(len(weak))} điển hình xếp loại Chưa đạt "
@@ -686,10 +769,13 @@ def _year_classes(evaluations: pd.DataFrame | None) -> dict[tuple, int]:
 
 
 def _quarters_table(report: AnnualReport) -> list[dict]:
-    if not report.quarters:
+    plan = report.plan
+    due = [q for q in report.quarters if plan.deadline(q.period) <= report.run_date
+           or _records(q.scores)]
+    if not due:
         return []
     rows = []
-    for q in sorted(report.quarters, key=lambda q: q.period):
+    for q in sorted(due, key=lambda q: q.period):
         status = _count_by(_records(q.intake.submissions), "trang_thai")
         scores = _records(q.scores)
         rows.append([q.period.label_short, count(status.get((ON_TIME,), 0)),
@@ -700,8 +786,13 @@ def _quarters_table(report: AnnualReport) -> list[dict]:
                      count(len(_records(q.intake.good_deeds)))])
     header = ["Quý", "Nộp đúng hạn", "Nộp muộn", "Chưa nộp", "Điển hình được chấm",
               "Xếp loại Xuất sắc", "Người tốt, việc tốt"]
-    return [para(f"Trong năm {report.year}, các đơn vị báo cáo định kỳ {count(len(rows))} quý; "
-                 "kết quả từng quý như sau:"), table("quarters", header, rows)]
+    blocks = [para(f"Trong năm {report.year}, các đơn vị báo cáo định kỳ {count(len(rows))} quý; "
+                   "kết quả từng quý như sau:"), table("quarters", header, rows)]
+    for q in sorted(report.quarters, key=lambda q: q.period):
+        if q not in due:
+            blocks.append(para(f"Báo cáo {q.period.label} chưa đến hạn (hạn nộp ngày "
+                               f"{vn_date(plan.deadline(q.period))}), chưa tổng hợp."))
+    return blocks
 
 
 def annual_evaluation_section(report: AnnualReport) -> list[dict]:
@@ -723,11 +814,15 @@ def annual_evaluation_section(report: AnnualReport) -> list[dict]:
     unit_classes = _count_by(rows, "ma_don_vi", "xep_loai")
     eligible = _count_by([e for e in rows if _yes(e.get("du_dieu_kien"))], "ma_don_vi")
     body, totals = [], [0] * 6
-    for unit in plan.units_on(dt.date(year, 12, 31)) or plan.units:
+    existed = [u for u in plan.units
+               if (u.valid_from is None or u.valid_from <= dt.date(year, 12, 31))
+               and (u.valid_to is None or u.valid_to >= dt.date(year, 1, 1))]
+    for unit in units_with_data(plan, existed, {k[0] for k in by_unit}):
         cells = [by_unit.get((unit.code,), 0), eligible.get((unit.code,), 0),
                  *(unit_classes.get((unit.code, c), 0) for c in CLASSES)]
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
-        body.append([unit.name, *(count(c) for c in cells)])
+        body.append([_dated_unit_name(unit, dt.date(year, 12, 31)),
+                     *(count(c) for c in cells)])
     blocks = [para(text), table("unit", ["Đơn vị", "Được đánh giá", "Đủ điều kiện", *CLASSES],
                                 body, ["Tổng cộng", *(count(t) for t in totals)])]
     series = [f"Năm {year}"]
@@ -745,19 +840,17 @@ def annual_proposals_section(report: AnnualReport) -> list[dict]:
     total = sum(len(rows) for _, rows in groups)
     if not total:
         return [para(f"Năm {report.year}, không có điển hình đủ điều kiện đề xuất khen thưởng.")]
-    blocks = [para(f"Từ kết quả đánh giá, Hội đồng Thi đua - Khen thưởng Sở đề xuất khen "
-                   f"thưởng {count(total)} điển hình:")]
-    labels = {BANG_KHEN: "đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen",
-              GIAY_KHEN: "đề nghị Giám đốc Sở tặng Giấy khen", PRAISE: "biểu dương"}
-    for proposal, rows in groups:
-        if rows:
-            blocks.append(para(f"- {capitalize_first(labels[proposal])}: {kinds_phrase(rows)}."))
-    body = [[str(i), r["ten"], r["where"], r["movement_name"], score_text(r["tong_diem"]),
-             capitalize_first(labels[p])]
-            for i, (p, r) in enumerate(((p, r) for p, rows in groups for r in rows), start=1)]
-    header = ["STT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Phong trào", "Tổng điểm",
-              "Hình thức đề nghị"]
-    return [*blocks, table("proposals", header, body)]
+    lead = para(f"Từ kết quả đánh giá, Hội đồng Thi đua - Khen thưởng Sở đề xuất khen "
+                f"thưởng, biểu dương {count(total)} điển hình:")
+    labels = {BANG_KHEN: "Đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen",
+              GIAY_KHEN: "Đề nghị Giám đốc Sở tặng Giấy khen", PRAISE: "Biểu dương"}
+    header = ["STT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Phong trào", "Tổng điểm"]
+    parts = [(f"{labels[proposal]}: {kinds_phrase(rows)}",
+              [table("proposals", header,
+                     [[str(i), r["ten"], r["where"], r["movement_name"],
+                       score_text(r["tong_diem"])] for i, r in enumerate(rows, start=1)])])
+             for proposal, rows in groups if rows]
+    return [lead, *number_subsections(parts)]
 
 
 def annual_report_context(report: AnnualReport) -> dict:
@@ -896,7 +989,7 @@ def award_decision_context(report: AnnualReport) -> dict:
     else:
         doc["appendix"] = {
             "kind": "DANH SÁCH",
-            "subject": f"Tập thể, cá nhân được tặng Giấy khen năm {year}",
+            "subject": keep_together(f"Tập thể, cá nhân được tặng Giấy khen năm {year}"),
             "note": appendix_note("QĐ", "Quyết định", issuer, report.run_date.year,
                                   f"{capitalize_first(issuer.signer_title.lower())} "
                                   f"{body_name}"),
@@ -911,6 +1004,13 @@ def _sum(rows: list[dict], key: str) -> int:
     return sum(int(r.get(key) or 0) for r in rows)
 
 
+def year_label(report: ReviewReport, year: int) -> str:
+    """'năm 2024', or 'đến hết quý I năm 2025' for a last year the review covers in part."""
+    if year == report.last.year and report.last.quarter < 4:
+        return f"đến hết {report.last.label}"
+    return f"năm {year}"
+
+
 def review_years_section(report: ReviewReport) -> list[dict]:
     counts = _records(report.counts)
     if not counts:
@@ -921,13 +1021,15 @@ def review_years_section(report: ReviewReport) -> list[dict]:
             for y in years]
     last = [r for r in counts if int(r["nam"]) == years[-1]]
     text = (f"Từ {report.first.label} đến {report.last.label}, các đơn vị đăng ký mới "
-            f"{count(_sum(counts, 'dang_ky_moi'))} điển hình; năm {years[-1]} có "
-            f"{count(_sum(last, 'dang_theo_doi'))} điển hình đang được theo dõi, xây dựng")
+            f"{count(_sum(counts, 'dang_ky_moi'))} điển hình; {year_label(report, years[-1])} "
+            f"có {count(_sum(last, 'dang_theo_doi'))} điển hình đang được theo dõi, xây dựng")
     if "ca_nhan_nam" in report.counts.columns:
         text += (f" (cá nhân: {count(_sum(last, 'ca_nhan_nam'))} nam, "
                  f"{count(_sum(last, 'ca_nhan_nu'))} nữ)")
     header = ["Năm", "Đăng ký mới", "Đang theo dõi", "Được chấm", *CLASSES]
-    return [para(text + "."), table("years", header, body),
+    note = ([para(f"Số liệu năm {years[-1]} tính {year_label(report, years[-1])}.")]
+            if year_label(report, years[-1]) != f"năm {years[-1]}" else [])
+    return [para(text + "."), table("years", header, body), *note,
             chart("Điển hình đang theo dõi theo năm", ["Đang theo dõi", "Xếp loại Xuất sắc"],
                   [(str(y), [_sum([r for r in counts if int(r["nam"]) == y], k)
                              for k in ("dang_theo_doi", "xuat_sac")]) for y in years])]
@@ -948,9 +1050,11 @@ def _group_table(report: ReviewReport, key: str, first_header: str,
             continue
         cells = [_sum(rows, k) for k in keys]
         totals = [a + b for a, b in zip(totals, cells, strict=True)]
-        body.append([name, *(count(c) for c in cells)])
+        unit = report.plan.unit(code) if key == "ma_don_vi" else None
+        body.append([_dated_unit_name(unit, report.last.last_day) if unit else name,
+                     *(count(c) for c in cells)])
     header = [first_header, "Đang theo dõi", "Được chấm", *CLASSES]
-    return [para(f"Số liệu năm {year}:"),
+    return [para(f"Số liệu {year_label(report, year)}:"),
             table("unit", header, body, ["Tổng cộng", *(count(t) for t in totals)])]
 
 
@@ -975,12 +1079,14 @@ def review_annual_section(report: ReviewReport) -> list[dict]:
     for year in sorted(report.annual):
         rows = _records(report.annual[year])
         proposals = _count_by(rows, "de_xuat")
+        awarded = [f"{words} {count(proposals[(p,)])}" for p, words in (
+            (BANG_KHEN, "đề nghị tặng Bằng khen"), (GIAY_KHEN, "tặng Giấy khen"),
+            (PRAISE, "biểu dương")) if proposals.get((p,))]
         blocks.append(para(
             f"- Năm {year}: đánh giá {count(len(rows))} điển hình, "
             f"{count(sum(1 for r in rows if _text(r.get('xep_loai')) == 'Xuất sắc'))} xếp loại "
-            f"Xuất sắc; đề nghị tặng Bằng khen {count(proposals.get((BANG_KHEN,), 0))}, Giấy "
-            f"khen {count(proposals.get((GIAY_KHEN,), 0))}, biểu dương "
-            f"{count(proposals.get((PRAISE,), 0))} điển hình."))
+            "Xuất sắc; " + (f"{', '.join(awarded)} điển hình." if awarded
+                            else "không có điển hình được đề xuất khen thưởng.")))
     return blocks
 
 
@@ -1012,7 +1118,8 @@ def review_report_context(report: ReviewReport) -> dict:
                            "kế hoạch xây dựng điển hình tiên tiến giai đoạn tiếp theo.")]
     else:
         directions = [para(f"- Các đơn vị tiếp tục theo dõi, bồi dưỡng điển hình đến hết năm "
-                           f"{plan.plan.last_year}; khắc phục các hạn chế nêu trên.")]
+                           f"{plan.plan.last_year}; quan tâm hỗ trợ các điển hình xếp loại "
+                           "Chưa đạt, kịp thời phát hiện, đăng ký điển hình mới.")]
     doc["blocks"] = [
         para(f"Thực hiện {plan.plan.name}, {proper_name(issuer.name)} báo cáo kết quả từ "
              f"{report.first.label} đến {report.last.label} như sau:"),
@@ -1037,29 +1144,30 @@ CHART_COLOURS = ("#1f4e79", "#9dc3e6", "#c55a11")
 
 def bar_chart_svg(spec: dict) -> Markup:
     """A horizontal bar chart (one bar per series under each label) as inline SVG."""
-    width, bar, label, gap, legend = 640, 14, 18, 10, 26
+    # 480 units wide with 14-unit text: still legible when a phone shrinks it to ~360 px
+    width, bar, label, gap, legend = 480, 16, 20, 10, 28
     peak = max((v for b in spec["bars"] for v in b["values"]), default=0) or 1
-    scale = (width - 70) / peak
+    scale = (width - 50) / peak
     parts = []
     for i, name in enumerate(spec["series"]):
-        x = i * 200
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" '
+        x = i * 180
+        parts.append(f'<rect x="{x}" y="5" width="14" height="14" '
                      f'fill="{CHART_COLOURS[i % 3]}"/>'
-                     f'<text x="{x + 18}" y="15">{escape(name)}</text>')
+                     f'<text x="{x + 20}" y="17">{escape(name)}</text>')
     y = legend
     for b in spec["bars"]:
-        parts.append(f'<text x="0" y="{y + 13}">{escape(b["label"])}</text>')
+        parts.append(f'<text x="0" y="{y + 15}">{escape(b["label"])}</text>')
         y += label
         for i, value in enumerate(b["values"]):
             length = round(value * scale) if value else 0
             parts.append(f'<rect x="0" y="{y}" width="{length}" height="{bar}" '
                          f'fill="{CHART_COLOURS[i % 3]}"/>'
-                         f'<text x="{length + 4}" y="{y + 11}">{count(value)}</text>')
+                         f'<text x="{length + 4}" y="{y + 13}">{count(value)}</text>')
             y += bar + 3
         y += gap
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {y}" '
-        f'role="img" aria-label="{escape(spec["title"])}" font-size="12" '
+        f'role="img" aria-label="{escape(spec["title"])}" font-size="14" '
         f'font-family="Times New Roman, Liberation Serif, serif">{"".join(parts)}</svg>')
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from docx.oxml.ns import qn
 
 from pipeline import documents as d
 from pipeline.model import BANG_KHEN, GIAY_KHEN, LATE, MISSING, ON_TIME, REJECTED
-from tests.factories import make_annual_report, make_period_report, make_review_report
+from tests.factories import (
+    make_annual_report,
+    make_period_report,
+    make_plan,
+    make_review_report,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -100,6 +106,15 @@ def test_place_and_date_follows_decree_30(day, expected):
     assert d.place_and_date("Phú Thọ", day) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kết quả quý III năm 2025", "Kết quả quý\u00a0III năm\u00a02025"),
+    ("giai đoạn 2021 – 2025", "giai đoạn 2021\u00a0–\u00a02025"),
+    ("Sở Xây dựng năm nay", "Sở Xây dựng năm nay"),
+])
+def test_keep_together_binds_years_to_their_word(text, expected):
+    assert d.keep_together(text) == expected
+
+
 @pytest.mark.parametrize(("now", "before", "expected"), [
     (10, 9, "tăng 1 so với quý I năm 2025"),
     (7, 9, "giảm 2 so với quý I năm 2025"),
@@ -138,10 +153,10 @@ def test_number_sections_skips_empty_sections():
 def test_bar_chart_is_inline_svg_with_escaped_labels():
     svg = d.bar_chart_svg(d.chart("Biểu đồ", ["Quý II", "Quý I"],
                                   [("A & B", [4, 2]), ("<C>", [0, 1])]))
-    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 ')
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 ')
     assert "A &amp; B" in svg and "&lt;C&gt;" in svg
     assert svg.count("<rect") == 2 + 4  # legend + one bar per value
-    assert 'width="570"' in svg  # the largest value spans the whole bar area
+    assert 'width="430"' in svg  # the largest value spans the whole bar area
 
 
 # ---- the Word layout -------------------------------------------------------------------------
@@ -185,7 +200,8 @@ def test_docx_letterhead(period_files):
     assert head.cell(1, 1).paragraphs[0].runs[0].italic
     assert head.cell(0, 0).paragraphs[1].runs[0].bold
     body = [p.text for p in doc.paragraphs if p.text]
-    assert body[:2] == ["BÁO CÁO", "Kết quả xây dựng điển hình tiên tiến quý II năm 2025"]
+    assert body[:2] == ["BÁO CÁO",
+                        "Kết quả xây dựng điển hình tiên tiến quý\u00a0II năm\u00a02025"]
     sign = doc.tables[-1]
     lines = [p.text for p in sign.cell(0, 0).paragraphs]
     assert lines[0] == "Nơi nhận:" and lines[-1] == "- Lưu: VT, VP."
@@ -242,10 +258,11 @@ def test_quarterly_report_numbers_equal_the_frames(period, period_files):
     gated = int((~scores["du_dieu_kien"].astype(bool)).sum())
     assert f"Có {gated} điển hình chưa đủ điều kiện xét chọn" in text
     status = intake.submissions["trang_thai"].value_counts()
+    assert all(status.get(s, 0) > 0 for s in (ON_TIME, LATE, MISSING, REJECTED))
     assert (f"Có {len(intake.submissions)} đơn vị phải báo cáo quý II năm 2025 (hạn nộp ngày "
-            f"10/07/2025): {status.get(ON_TIME, 0)} đơn vị nộp đúng hạn, {status.get(LATE, 0)} "
-            f"đơn vị nộp muộn, {status.get(MISSING, 0)} đơn vị chưa nộp, "
-            f"{status.get(REJECTED, 0)} đơn vị có tệp không tiếp nhận được.") in text
+            f"10/07/2025): {status[ON_TIME]} đơn vị nộp đúng hạn, {status[LATE]} "
+            f"đơn vị nộp muộn, {status[MISSING]} đơn vị chưa nộp, "
+            f"{status[REJECTED]} đơn vị có tệp không tiếp nhận được.") in text
     deeds = intake.good_deeds
     proposed = int((deeds["de_nghi_tuyen_truyen"].map(d._yes)).sum())
     assert (f"Các đơn vị báo cáo {len(deeds)} gương người tốt, việc tốt" in text
@@ -253,8 +270,65 @@ def test_quarterly_report_numbers_equal_the_frames(period, period_files):
     excellent = scores[scores["de_xuat"].fillna("") == "Giới thiệu điển hình"]
     assert f"Có {len(excellent)} điển hình đủ điều kiện, xếp loại Xuất sắc" in text
     people = int(intake.activities["so_nguoi"].fillna(0).sum())
-    assert (f"Các đơn vị tổ chức {len(intake.activities)} hoạt động tuyên truyền, học tập, "
-            f"nhân rộng điển hình với {people} lượt người tham gia:") in text
+    units = intake.activities["ma_don_vi"].nunique()
+    assert (f"Trong quý II năm 2025, có {units} đơn vị tổ chức {len(intake.activities)} hoạt "
+            f"động tuyên truyền, học tập, nhân rộng điển hình với {people} lượt người tham gia, "
+            "cụ thể theo hình thức như sau:") in text
+
+
+def test_activity_table_rows_equal_the_frame(period, period_files):
+    lines = docx_lines(period_files[0])
+    acts = period.intake.activities
+    for form, rows in acts.groupby("hinh_thuc"):
+        people = (str(int(rows["so_nguoi"].sum())) if rows["so_nguoi"].notna().any() else "")
+        assert f"{form} | {len(rows)} | {rows['ma_don_vi'].nunique()} | {people}" in lines
+    assert (f"Tổng cộng | {len(acts)} | {acts['ma_don_vi'].nunique()} | "
+            f"{int(acts['so_nguoi'].fillna(0).sum())}") in lines
+    notable = lines[lines.index("Một số hoạt động tiêu biểu:") + 1:]
+    notable = notable[:next(i for i, x in enumerate(notable) if not x.startswith("- "))]
+    assert len(notable) == min(d.NOTABLE_ACTIVITIES, acts["noi_dung"].nunique())
+    most = acts.sort_values("so_nguoi", ascending=False).iloc[0]
+    assert any(f"({int(most['so_nguoi'])} người tham gia)." in x for x in notable)
+
+
+def test_notable_activities_are_distinct_and_in_date_order():
+    plan = make_plan()
+    acts = [{"ma_don_vi": "VP", "ngay": dt.date(2025, 7, day), "noi_dung": text, "so_nguoi": n}
+            for day, text, n in ((1, "Tọa đàm", 90), (2, "Tọa đàm.", 95), (3, "Hội thi", 10),
+                                 (4, "Tham quan", 50), (5, "Sơ kết", 60))]
+    chosen = d.notable_activities(plan, acts)
+    assert [(a["ngay"].day, a["so_nguoi"]) for a in chosen] == [(2, 95), (4, 50), (5, 60)]
+
+
+def test_the_same_difficulty_from_several_units_is_said_once():
+    plan = make_plan()
+    rows = [{"ma_don_vi": "VP", "kho_khan": "- Thiếu kinh phí.\n- Nhân lực mỏng"},
+            {"ma_don_vi": "KHTC", "kho_khan": "Nhân lực mỏng;"},
+            {"ma_don_vi": "QLXD", "kho_khan": "nhân lực mỏng"}]
+    assert d.grouped_items(plan, rows, "kho_khan") == [
+        ("Nhân lực mỏng", ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính",
+                           "Phòng Quản lý xây dựng"]),
+        ("Thiếu kinh phí", ["Văn phòng Sở"])]
+
+
+def test_unit_table_adds_up_to_the_text_with_a_former_unit(period, tmp_path):
+    plan = period.plan
+    gone = plan.unit("TTR")  # Thanh tra Sở, valid to 30/06/2025, the fixture's last day
+    later = period.period.next()
+    assert gone.valid_to == period.period.last_day
+    report = dataclasses.replace(period, period=later, previous=None)
+    lines = docx_lines(d.write_period_documents(report, tmp_path)[0])
+    active = period.intake.registrations[
+        period.intake.registrations["trang_thai"].fillna("") != "Rút"]
+    mine = int((active["ma_don_vi"] == gone.code).sum())
+    assert mine > 0
+    row = next(x for x in lines if x.startswith(f"{gone.name} (đến "))
+    assert row.split(" | ")[1] == str(mine)
+    total = next(x for x in lines if x.startswith("Tổng cộng | ") and x.count("|") == 6)
+    assert total.split(" | ")[1] == str(len(active))
+    assert any(x.startswith(f"- Văn phòng Sở rà soát {mine} điển hình đang đăng ký của "
+                            f"{gone.name} (không còn là đơn vị thuộc Sở từ ngày ")
+               for x in lines)
 
 
 def test_quarterly_unit_table_rows_equal_the_frames(period, period_files):
@@ -333,6 +407,15 @@ def test_annual_report_and_proposal(annual, annual_files):
     text = docx_text(annual_files[0])
     ev = annual.evaluations
     assert f"Năm 2024, có {len(ev)} điển hình được đánh giá" in text
+    groups = [x for x in docx_lines(annual_files[0]) if re.match(r"^\d\. (Đề nghị|Biểu)", x)]
+    assert groups == [  # one table per proposal made, none for a proposal nobody got
+        f"{i}. {label}: {d.kinds_phrase(ev[ev['de_xuat'] == p].to_dict('records'))}"
+        for i, (label, p) in enumerate(
+            [(label, p) for label, p in (
+                ("Đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen", BANG_KHEN),
+                ("Đề nghị Giám đốc Sở tặng Giấy khen", GIAY_KHEN), ("Biểu dương", "Biểu dương"))
+             if (ev["de_xuat"] == p).any()], start=1)]
+    assert len(groups) == 2
     submission = docx_lines(annual_files[2])
     assert "Số:        /TTr-SXD | Phú Thọ, ngày 15 tháng 01 năm 2025" in submission
     bk = ev[ev["de_xuat"] == BANG_KHEN]
@@ -410,16 +493,52 @@ def test_golden_review(review_files):
 
 
 # ---- external renderers (skipped when absent) ------------------------------------------------
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
-def test_html_prints_in_headless_chromium(period_files, tmp_path):
-    pdf = tmp_path / "x.pdf"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run_chromium(profile: Path, page: Path, *args: str) -> None:
+    """Headless Chromium, offline and with a private profile, on a local page."""
     subprocess.run(
-        ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-         f"--print-to-pdf={pdf}", period_files[1].resolve().as_uri()],
+         "--no-first-run", f"--user-data-dir={profile}", *args, page.resolve().as_uri()],
         check=True, capture_output=True, timeout=120)
-    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_html_prints_in_headless_chromium(period, period_files, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    pdf = tmp_path / "x.pdf"
+    run_chromium(tmp_path / "profile", period_files[1], "--no-pdf-header-footer",
+                 f"--print-to-pdf={pdf}")
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) >= 2
+    assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
+        (595, 842)}  # A4 portrait, from the template's @page
+    text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+    text = re.sub(r"\s+", " ", text)
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phú Thọ, ngày 20 tháng 7 năm 2025",
+                     "I. KẾT QUẢ TRIỂN KHAI THỰC HIỆN", "Nơi nhận:", "GIÁM ĐỐC",
+                     f"có {len(period.scores)} điển hình được chấm điểm".capitalize()):
+        assert expected in text, expected
+    for name in period.scores["ten"][period.scores["de_xuat"].fillna("") != ""]:
+        assert name in text, name
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)])
+def test_html_screenshots_in_headless_chromium(period_files, tmp_path, size):
+    shot = tmp_path / "page.png"
+    run_chromium(tmp_path / "profile", period_files[1], f"--window-size={size[0]},{size[1]}",
+                 f"--screenshot={shot}")
+    assert png_size(shot) == size
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
@@ -448,3 +567,17 @@ def test_frames_are_not_mutated(period, tmp_path):
     pd.testing.assert_frame_equal(before["scores"], period.scores)
     pd.testing.assert_frame_equal(before["registrations"], period.intake.registrations)
     pd.testing.assert_frame_equal(before["good_deeds"], period.intake.good_deeds)
+
+
+def test_a_quarter_not_yet_due_is_said_not_counted_as_missing(annual, tmp_path):
+    q4 = next(q for q in annual.quarters if q.period.quarter == 4)
+    empty_q4 = dataclasses.replace(q4, scores=q4.scores.iloc[0:0])
+    report = dataclasses.replace(
+        annual, run_date=dt.date(2024, 12, 20),
+        quarters=[empty_q4 if q is q4 else q for q in annual.quarters])
+    lines = docx_lines(d.write_annual_documents(report, tmp_path)[0])
+    assert not any(x.startswith("Quý IV/2024 | ") for x in lines)
+    assert ("Báo cáo quý IV năm 2024 chưa đến hạn (hạn nộp ngày 10/01/2025), chưa tổng hợp."
+            in lines)
+    assert (f"Trong năm 2024, các đơn vị báo cáo định kỳ {len(annual.quarters) - 1} quý; kết "
+            "quả từng quý như sau:") in lines
