@@ -407,7 +407,8 @@ def guide_rows(sheet: Sheet, plan: Plan, period: Period, lists: dict[tuple[str, 
     for col in sheet.columns:
         rule = column_rule(sheet, col, plan, period, lists)
         example = "" if col.example in (None, "") else str(col.example)
-        rows.append((col.header, "Bắt buộc" if col.required else "Không bắt buộc",
+        rows.append((col.header, "Bắt buộc" if col.required else (
+            col.required_when or "Không bắt buộc"),
                      rule.allowed, col.hint, example))
     return rows
 

@@ -55,6 +55,7 @@ class Column:
     example: object = None
     width: int = 14
     group: str = ""
+    required_when: str = ""  # a condition a person reads, for columns required only sometimes
 
     @property
     def match_key(self) -> str:
@@ -173,9 +174,11 @@ REGISTRATION = Sheet(
         Column("ten", "Tên điển hình", "text", True, max_len=200, width=28,
                hint="Họ và tên cá nhân hoặc tên tập thể.", example="Nguyễn Thị Hoa"),
         Column("nam_sinh", "Năm sinh", "year", width=10,
-               hint="Bắt buộc với cá nhân; để trống với tập thể.", example=1985),
+               hint="Bắt buộc với cá nhân; để trống với tập thể.", example=1985,
+               required_when="Bắt buộc với cá nhân"),
         Column("gioi_tinh", "Giới tính", "code", False, GENDERS, width=10,
-               hint="Nam hoặc Nữ; bắt buộc với cá nhân, để trống với tập thể.", example="Nữ"),
+               hint="Nam hoặc Nữ; bắt buộc với cá nhân, để trống với tập thể.", example="Nữ",
+               required_when="Bắt buộc với cá nhân"),
         Column("chuc_vu", "Chức vụ", width=18, hint="Chức vụ (không bắt buộc).",
                example="Chuyên viên"),
         Column("phong_trao", "Phong trào", "code", True, width=12,
@@ -183,7 +186,8 @@ REGISTRATION = Sheet(
         Column("pham_vi", "Phạm vi", "code", True, SCOPES, width=12,
                hint="Toàn diện hoặc Chuyên đề.", example="Toàn diện"),
         Column("linh_vuc", "Lĩnh vực", width=18,
-               hint="Bắt buộc khi Phạm vi là Chuyên đề.", example=""),
+               hint="Bắt buộc khi Phạm vi là Chuyên đề.", example="",
+               required_when="Bắt buộc khi Phạm vi là Chuyên đề"),
         Column("noi_dung", "Nội dung mô hình, thành tích", "text", True, min_len=20, width=40,
                hint="Mô tả mô hình, thành tích; ít nhất 20 ký tự.",
                example="Chủ trì thẩm định hồ sơ đúng hạn, đề xuất cải tiến quy trình một cửa."),
@@ -219,7 +223,8 @@ def score_sheet(plan: Plan) -> Sheet:
                 crit.code, f"{crit.code}. {crit.text}", "score", False, minimum=0,
                 maximum=crit.max,
                 hint=f"Chỉ chấm với phong trào {mov.code}: {crit.text} (từ 0 đến {crit.max}).",
-                width=9, group=f"Tiêu chí {mov.code}"))
+                width=9, group=f"Tiêu chí {mov.code}",
+                required_when=f"Bắt buộc với phong trào {mov.code}"))
     return Sheet(
         key="cham_diem",
         name="Chấm điểm",
@@ -237,7 +242,8 @@ def score_sheet(plan: Plan) -> Sheet:
             Column("ky_luat", "Kỷ luật", "yesno", False, (YES, NO), YESNO_ALIASES, default=NO,
                    width=9, hint="Có hoặc Không (mặc định Không).", example=NO),
             Column("antt", "Đạt chuẩn ANTT", "yesno", False, (YES, NO), YESNO_ALIASES, width=10,
-                   hint="Bắt buộc với tập thể thuộc phong trào VHCS: Có hoặc Không."),
+                   hint="Bắt buộc với tập thể thuộc phong trào VHCS: Có hoặc Không.",
+                   required_when="Bắt buộc với tập thể phong trào VHCS"),
             Column("thanh_tich", "Thành tích nổi bật", width=36,
                    hint="Thành tích nổi bật trong kỳ (đưa vào báo cáo)."),
             Column("minh_chung", "Minh chứng", width=24, hint="Văn bản, đường dẫn minh chứng."),
@@ -247,7 +253,7 @@ def score_sheet(plan: Plan) -> Sheet:
             "Mỗi điển hình đang theo dõi của đơn vị chấm điểm một dòng.",
             "Chấm đủ các tiêu chí chung G1–G5 và các tiêu chí của đúng phong trào đã đăng ký; "
             "để trống tiêu chí của phong trào khác.",
-            "Điểm từ 0 đến mức tối đa ghi ở tiêu đề cột; có thể dùng số thập phân (8,5).",
+            "Điểm từ 0 đến mức tối đa của tiêu chí (xem bảng dưới hoặc lời nhắc khi chọn ô); có thể dùng số thập phân (8,5).",
             "Xếp loại chỉ ghi với cá nhân. Tập thể thuộc phong trào VHCS phải ghi Đạt chuẩn ANTT.",
         ),
     )

@@ -221,7 +221,7 @@ def test_guide_lists_each_sheet_its_lines_and_columns(book, plan):
         assert cells[table] == ["Cột / Mục", "Bắt buộc", "Giá trị cho phép", "Hướng dẫn", "Ví dụ"]
         assert first[table + 1: table + 1 + len(sheet.columns)] == [c.header for c in sheet.columns]
     birth = cells[first.index("Năm sinh")]
-    assert birth == ["Năm sinh", "Không bắt buộc", "Năm (4 chữ số) từ 1940 đến 2007",
+    assert birth == ["Năm sinh", "Bắt buộc với cá nhân", "Năm (4 chữ số) từ 1940 đến 2007",
                      "Bắt buộc với cá nhân; để trống với tập thể.", "1985"]
     forms = cells[first.index("Hình thức")]
     assert forms[2] == "; ".join(ACTIVITY_FORMS)
