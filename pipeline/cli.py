@@ -14,6 +14,7 @@ from rich.table import Table
 
 from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
 from pipeline.periods import Period, parse_period
+from pipeline.text import parse_date
 
 app = typer.Typer(
     help="ĐHTT – tiếp nhận, kiểm tra, chấm điểm và báo cáo điển hình tiên tiến của Sở Xây dựng.",
@@ -38,12 +39,14 @@ class _Stop(Exception):
 
 
 def _date(text: str) -> dt.date:
+    """The run date: ISO (2025-07-20) or day-first as a clerk writes it (20/07/2025)."""
     if not text:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _Stop(f"Ngày tổng hợp '{text}' không hợp lệ; hãy ghi dạng 2025-07-20.") from None
+    day = parse_date(text)
+    if day is None:
+        raise _Stop(f"Ngày tổng hợp '{text}' không hợp lệ; hãy ghi dạng 2025-07-20 hoặc "
+                    "20/07/2025.")
+    return day
 
 
 def _period(text: str) -> Period:
@@ -84,7 +87,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         chosen = _period(period) if period else run.default_period(inputs)
         run.periods_in(inputs)
         status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf)
-        _summary(outputs / str(chosen), status)
+        _report_summary(outputs / str(chosen), chosen)
         return status
 
     _guard(debug, job)
@@ -191,6 +194,34 @@ def _print_findings(name: str, period: Period, findings) -> None:
         table.add_row(f"[{colours.get(f.muc_do, 'white')}]{f.muc_do}[/]", f.trang_tinh, f.o,
                       f.ma_loi, f.thong_bao)
     out.print(table)
+
+
+def _report_summary(folder: Path, period: Period) -> None:
+    """What the clerk needs after a quarter's run: who sent what, and where the problems are."""
+    import csv
+
+    def rows(name: str) -> list[dict]:
+        with (folder / "data" / name).open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    status = [r["trang_thai"] for r in rows("nop_bao_cao.csv")]
+    sent = sum(s in ("Đúng hạn", "Muộn") for s in status)
+    parts = [f"{sent}/{len(status)} đơn vị đã nộp"]
+    for label in ("Muộn", "Chưa nộp", "Bị từ chối"):
+        if status.count(label):
+            parts.append(f"{status.count(label)} {label.lower()}")
+    problems = rows("loi.csv")
+    errors = [r for r in problems if r["muc_do"] == "Lỗi"]
+    files = len({r["tep"] for r in errors})
+    lines = [f"{period.label_short}: " + ", ".join(parts) + "."]
+    if errors:
+        lines.append(f"{len(errors)} lỗi trong {files} tệp – xem trang «Lỗi dữ liệu» của "
+                     f"TongHop_{period}.xlsx và thư mục phan-hoi/ (bản phản hồi gửi đơn vị).")
+    else:
+        lines.append("Không có lỗi dữ liệu.")
+    lines.append(f"Kết quả: {folder}")
+    for line in lines:
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 def _summary(folder: Path, status: int) -> None:

@@ -142,7 +142,7 @@ def file_level(found: set) -> set:
 def test_odd_quarter_completes_with_status_1_and_says_where_the_results_are(odd_quarter):
     _, result = odd_quarter
     assert result.exit_code == 1, result.output
-    assert "Đã ghi kết quả vào" in result.output
+    assert "Kết quả:" in result.output and "lỗi trong" in result.output
 
 
 def test_submission_status_survives_every_odd_file(odd_quarter):

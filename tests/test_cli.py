@@ -26,8 +26,8 @@ def test_every_command_has_vietnamese_help():
     (["report", "--period", "2026-Q1"], "Lỗi: Kỳ 2026-Q1 nằm ngoài kế hoạch 2021-2025 (2021-Q1 – "
                                         "2025-Q4); hãy chọn tệp cấu hình kế hoạch khác bằng "
                                         "CONFIG=…"),
-    (["report", "--run-date", "20/07/2025"], "Lỗi: Ngày tổng hợp '20/07/2025' không hợp lệ; hãy "
-                                             "ghi dạng 2025-07-20."),
+    (["report", "--run-date", "32/07/2025"], "Lỗi: Ngày tổng hợp '32/07/2025' không hợp lệ; hãy "
+                                             "ghi dạng 2025-07-20 hoặc 20/07/2025."),
 ])
 def test_bad_arguments_stop_with_one_line(tmp_path, args, message):
     (tmp_path / "inputs" / "2025-Q2").mkdir(parents=True)
