@@ -56,7 +56,8 @@ _WINDOWS_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
 }
-_WRAP = 100
+# One paragraph per line: webmail reflows text, and hard breaks pasted into it look broken.
+_WRAP = 10_000
 _NOT_XML = ("xl/media/", "xl/embeddings/", "xl/vbaProject", "xl/printerSettings/")
 _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
@@ -351,12 +352,14 @@ def write_reply_text(
     period_label: str,
     files: list[tuple[str, list[Finding]]],
     deadline_text: str | None,
+    note: str | None = None,
 ) -> str:
     """A ready-to-send Vietnamese reply to one unit about its files of the period.
 
     A file is not accepted when it has an error at file or cover level (codes F…, B…); it is
     superseded when it has F07. `deadline_text` is a date as a person reads it ("15/07/2025",
-    with or without a leading "ngày").
+    with or without a leading "ngày"). `note` is a paragraph added after the list of files
+    (for instance that the report came after the deadline).
     """
     lines = [f"Kính gửi: {unit_name}", ""]
     if not files:
@@ -372,6 +375,8 @@ def write_reply_text(
     )
     for name, findings in files:
         lines += _wrap(f"- Tệp {name}: {file_status(findings)}.", indent="  ")
+    if note:
+        lines += ["", *_wrap(note)]
     problems = [(name, order_findings(fs)) for name, fs in files if fs]
     if not problems:
         lines += ["", *_wrap("Báo cáo đã được tiếp nhận đầy đủ. Cảm ơn sự phối hợp của đơn vị.")]
@@ -388,9 +393,9 @@ def write_reply_text(
 def file_status(findings: list[Finding]) -> str:
     """What became of a file, in words: rejected, superseded or accepted."""
     if any(_rejects_file(f) for f in findings):
-        return "không được tiếp nhận do có lỗi ở cấp tệp hoặc trang Thông tin"
+        return "không được tiếp nhận (lý do nêu dưới đây)"
     if any(f.code == "F07" for f in findings):
-        return "đã nhận nhưng không sử dụng vì đã có tệp mới hơn của đơn vị"
+        return "đã nhận nhưng không sử dụng vì đơn vị đã gửi tệp khác thay thế"
     errors = sum(f.severity == ERROR for f in findings)
     if errors:
         return f"đã tiếp nhận; các dòng có lỗi không được sử dụng ({errors} lỗi)"
@@ -443,15 +448,27 @@ def _place(f: Finding) -> str:
 
 
 def _request(files: list[tuple[str, list[Finding]]], deadline_text: str | None) -> str:
-    findings = [f for _, fs in files for f in fs]
-    if any(f.severity == ERROR for f in findings):
+    """What the unit should do, decided by the file that is used (accepted, not superseded)."""
+    used = [fs for _, fs in files
+            if not any(_rejects_file(f) or f.code == "F07" for f in fs)]
+    if not used:
+        return (
+            "Chưa có tệp nào của đơn vị được tiếp nhận; đề nghị đơn vị khắc phục các lỗi nêu trên "
+            f"và gửi lại báo cáo {_by(deadline_text)} để Văn phòng Sở tổng hợp."
+        )
+    if any(f.severity == ERROR for f in used[0]):
         return (
             "Đề nghị đơn vị sửa các lỗi nêu trên và gửi lại tệp đã sửa "
             f"{_by(deadline_text)} để Văn phòng Sở tổng hợp."
         )
+    if used[0]:
+        return (
+            "Các cảnh báo, lưu ý không ảnh hưởng đến việc tiếp nhận; đề nghị đơn vị xem lại và "
+            f"gửi lại tệp đã điều chỉnh {_by(deadline_text)} nếu cần."
+        )
     return (
-        "Các cảnh báo, lưu ý không ảnh hưởng đến việc tiếp nhận; đề nghị đơn vị xem lại và gửi "
-        f"lại tệp đã điều chỉnh {_by(deadline_text)} nếu cần."
+        "Báo cáo của đơn vị đã được tiếp nhận; các vấn đề nêu trên thuộc tệp không được sử dụng, "
+        "đơn vị không cần gửi lại."
     )
 
 

@@ -148,7 +148,7 @@ def write_feedback(run: PeriodRun, out: Path) -> None:
         unit = outcome.unit if outcome else next((f.unit for f in problems if f.unit), "")
         data = outcome.file.data if outcome else b""
         fmt = outcome.format if outcome else None
-        target = folder / feedback_name(unit or None, name)
+        target = _unique(folder / feedback_name(unit or None, name))
         write_feedback_workbook(data, fmt, problems, target, f"Phản hồi tệp {name}", stamp)
         if unit:
             per_unit.setdefault(unit, []).append((name, problems))
@@ -158,11 +158,28 @@ def write_feedback(run: PeriodRun, out: Path) -> None:
     # Corrections are due by the period's deadline; once it has passed, "as soon as possible".
     due = plan.deadline(period)
     deadline = f"ngày {due:%d/%m/%Y}" if report.run_date < due else None
-    for code, files in per_unit.items():
-        unit = plan.unit(code)
-        text = write_reply_text(unit.name, code, period.label, sorted(files), deadline)
-        (folder / f"{code}.txt").write_text(text, encoding="utf-8")
+    status = {s.ma_don_vi: s for s in report.intake.submissions.itertuples(index=False)}
+    # Every unit that sent something (expected or not) gets a reply; a missing one a reminder.
+    for unit in plan.units:
+        sub = status.get(unit.code)
+        if unit.code not in per_unit and (sub is None or sub.trang_thai != model.MISSING):
+            continue
+        note = None
+        if sub is not None and sub.trang_thai == model.LATE:
+            note = (f"Báo cáo được nộp ngày {sub.ngay_nop:%d/%m/%Y}, sau hạn nộp ngày "
+                    f"{sub.han_nop:%d/%m/%Y}; đề nghị đơn vị lưu ý gửi đúng hạn ở các kỳ sau.")
+        text = write_reply_text(unit.name, unit.code, period.label,
+                                sorted(per_unit.get(unit.code, [])), deadline, note)
+        (folder / f"{unit.code}.txt").write_text(text, encoding="utf-8")
 
+
+def _unique(path: Path) -> Path:
+    """Two files with the same stem ('a.xls', 'a.xlsx') get 'a.xlsx' and 'a (2).xlsx'."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
 
 def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
                config_name: str, pdf: bool = True) -> int:

@@ -369,22 +369,19 @@ UNREADABLE = "Tệp không đọc được; đề nghị đơn vị lưu lại b
 EXPECTED_REPLY = """\
 Kính gửi: Trung tâm Kinh doanh
 
-Văn phòng Sở Xây dựng đã nhận được báo cáo quý II năm 2025 về xây dựng điển hình tiên tiến của đơn
-vị (mã đơn vị TTKD), gồm 3 tệp:
+Văn phòng Sở Xây dựng đã nhận được báo cáo quý II năm 2025 về xây dựng điển hình tiên tiến của đơn vị (mã đơn vị TTKD), gồm 3 tệp:
   - Tệp TTKD_Q2.xlsx: đã tiếp nhận; các dòng có lỗi không được sử dụng (1 lỗi).
-  - Tệp thu.eml/bao cao.xls: đã nhận nhưng không sử dụng vì đã có tệp mới hơn của đơn vị.
-  - Tệp hong.xlsx: không được tiếp nhận do có lỗi ở cấp tệp hoặc trang Thông tin.
+  - Tệp thu.eml/bao cao.xls: đã nhận nhưng không sử dụng vì đơn vị đã gửi tệp khác thay thế.
+  - Tệp hong.xlsx: không được tiếp nhận (lý do nêu dưới đây).
 
 Các vấn đề trong tệp TTKD_Q2.xlsx (1 lỗi, 1 cảnh báo, 1 lưu ý):
   Lỗi:
-    1. Trang "Đăng ký", ô F12: Ngày đăng ký '31/02/2025' không phải ngày; hãy ghi ngày theo dạng
-       dd/mm/yyyy, ví dụ 15/04/2025.
+    1. Trang "Đăng ký", ô F12: Ngày đăng ký '31/02/2025' không phải ngày; hãy ghi ngày theo dạng dd/mm/yyyy, ví dụ 15/04/2025.
   Cảnh báo:
     1. Trang "Chấm điểm", dòng 9: Tên 'Nguyễn Văn A' khác với tên đã đăng ký.
   Lưu ý:
     1. Trang "Hoạt động": Cột thừa 'Ghi chú 2' được bỏ qua.
-Chi tiết xem tệp đính kèm TTKD_TTKD_Q2.xlsx: các ô có vấn đề được tô màu (đỏ: lỗi, vàng: cảnh báo)
-và có ghi chú.
+Chi tiết xem tệp đính kèm TTKD_TTKD_Q2.xlsx: các ô có vấn đề được tô màu (đỏ: lỗi, vàng: cảnh báo) và có ghi chú.
 
 Các vấn đề trong tệp thu.eml/bao cao.xls (1 cảnh báo):
   Cảnh báo:
@@ -396,8 +393,7 @@ Các vấn đề trong tệp hong.xlsx (1 lỗi):
     1. Tệp không đọc được; đề nghị đơn vị lưu lại bằng Excel và gửi lại.
 Danh sách chi tiết xem tệp đính kèm TTKD_hong.xlsx.
 
-Đề nghị đơn vị sửa các lỗi nêu trên và gửi lại tệp đã sửa chậm nhất ngày 15/07/2025 để Văn phòng Sở
-tổng hợp.
+Đề nghị đơn vị sửa các lỗi nêu trên và gửi lại tệp đã sửa chậm nhất ngày 15/07/2025 để Văn phòng Sở tổng hợp.
 
 Trân trọng./.
 Văn phòng Sở Xây dựng
@@ -412,14 +408,14 @@ def test_reply_text_lists_files_and_problems():
     ]
     text = write_reply_text("Trung tâm Kinh doanh", "TTKD", "quý II năm 2025", files, "15/07/2025")
     assert text == EXPECTED_REPLY
-    assert max(len(line) for line in text.splitlines()) <= 100
+    # one paragraph per line: webmail reflows it
+    assert "về xây dựng điển hình tiên tiến của đơn vị (mã đơn vị TTKD), gồm 3 tệp:" in text
 
 
 CLEAN_REPLY = """\
 Kính gửi: Phòng Quản lý xây dựng
 
-Văn phòng Sở Xây dựng đã nhận được báo cáo quý I năm 2025 về xây dựng điển hình tiên tiến của đơn vị
-(mã đơn vị QLXD), gồm 1 tệp:
+Văn phòng Sở Xây dựng đã nhận được báo cáo quý I năm 2025 về xây dựng điển hình tiên tiến của đơn vị (mã đơn vị QLXD), gồm 1 tệp:
   - Tệp TTKD_Q2.xlsx: đã tiếp nhận.
 
 Báo cáo đã được tiếp nhận đầy đủ. Cảm ơn sự phối hợp của đơn vị.
@@ -429,8 +425,7 @@ Văn phòng Sở Xây dựng
 """
 
 WARNINGS_ONLY_END = """\
-Các cảnh báo, lưu ý không ảnh hưởng đến việc tiếp nhận; đề nghị đơn vị xem lại và gửi lại tệp đã
-điều chỉnh trong thời gian sớm nhất nếu cần.
+Các cảnh báo, lưu ý không ảnh hưởng đến việc tiếp nhận; đề nghị đơn vị xem lại và gửi lại tệp đã điều chỉnh trong thời gian sớm nhất nếu cần.
 
 Trân trọng./.
 Văn phòng Sở Xây dựng
@@ -439,8 +434,7 @@ Văn phòng Sở Xây dựng
 MISSING_REPLY = """\
 Kính gửi: Phòng X
 
-Văn phòng Sở Xây dựng chưa nhận được báo cáo quý I năm 2025 về xây dựng điển hình tiên tiến của đơn
-vị (mã đơn vị X). Đề nghị đơn vị gửi báo cáo chậm nhất ngày 15/04/2025.
+Văn phòng Sở Xây dựng chưa nhận được báo cáo quý I năm 2025 về xây dựng điển hình tiên tiến của đơn vị (mã đơn vị X). Đề nghị đơn vị gửi báo cáo chậm nhất ngày 15/04/2025.
 
 Trân trọng./.
 Văn phòng Sở Xây dựng
@@ -461,3 +455,20 @@ def test_reply_text_with_warnings_only_and_no_deadline():
 def test_reply_text_when_nothing_was_received():
     text = write_reply_text("Phòng X", "X", "quý I năm 2025", [], "ngày 15/04/2025")
     assert text == MISSING_REPLY
+
+
+def test_reply_when_only_a_rejected_copy_had_problems_asks_for_nothing():
+    files = [(FILE, []), ("hong.xlsx", [_finding(ERROR, "", "", "F01", UNREADABLE)])]
+    text = write_reply_text("Phòng X", "X", "quý I năm 2025", files, None,
+                            note="Báo cáo được nộp sau hạn.")
+    assert "\n\nBáo cáo được nộp sau hạn.\n" in text
+    assert text.endswith("Báo cáo của đơn vị đã được tiếp nhận; các vấn đề nêu trên thuộc tệp "
+                         "không được sử dụng, đơn vị không cần gửi lại.\n\nTrân trọng./.\n"
+                         "Văn phòng Sở Xây dựng\n")
+
+
+def test_reply_when_no_file_was_accepted_asks_for_a_new_one():
+    files = [("hong.xlsx", [_finding(ERROR, "", "", "F01", UNREADABLE)])]
+    text = write_reply_text("Phòng X", "X", "quý I năm 2025", files, "15/04/2025")
+    assert "Chưa có tệp nào của đơn vị được tiếp nhận; đề nghị đơn vị khắc phục các lỗi nêu trên "\
+           "và gửi lại báo cáo chậm nhất ngày 15/04/2025 để Văn phòng Sở tổng hợp." in text
