@@ -443,15 +443,17 @@ def _movement_chart(report: PeriodReport) -> dict:
 def outstanding_rows(plan: Plan, scores: pd.DataFrame, registrations: pd.DataFrame,
                      proposal: str) -> list[dict]:
     """The exemplars with the given proposal, in plan order, with their title and achievement."""
-    titles = {(_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"])): _text(r.get("chuc_vu"))
-              for r in _records(registrations)}
+    registered = {(_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"])): r
+                  for r in _records(registrations)}
     chosen = [s for s in _records(scores) if _text(s.get("de_xuat")) == proposal]
     out = []
     for s in _by_plan_order(plan, chosen, "ma_dien_hinh"):
         key = (_text(s["ma_don_vi"]), _text(s["ma_dien_hinh"]))
         unit = _unit_name(plan, s["ma_don_vi"])
-        title = titles.get(key, "")
-        out.append({**s, "unit_name": unit,
+        title = _text(registered.get(key, {}).get("chuc_vu"))
+        # What the exemplar achieved: the quarter's highlight, else its registered model.
+        achievement = _prose(s.get("thanh_tich")) or _prose(registered.get(key, {}).get("noi_dung"))
+        out.append({**s, "unit_name": unit, "thanh_tich": achievement,
                     "where": f"{title}, {unit}" if title else unit,
                     "movement_name": _movement_name(plan, s.get("phong_trao"))})
     return out

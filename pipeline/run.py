@@ -49,8 +49,16 @@ def periods_in(inputs: Path) -> list[Period]:
     """The period folders present in `inputs/`, oldest first."""
     if not inputs.is_dir():
         raise RunError(f"Không tìm thấy thư mục dữ liệu vào '{inputs}'.")
-    found = (parse_period(p.name) for p in inputs.iterdir() if p.is_dir())
-    return sorted(p for p in found if p is not None and (inputs / str(p)).is_dir())
+    periods = []
+    for folder in inputs.iterdir():
+        period = parse_period(folder.name) if folder.is_dir() else None
+        if period is None:
+            continue
+        if folder.name != str(period):
+            raise RunError(f"Thư mục '{folder}' cần đặt tên là '{period}' để chương trình nhận "
+                           "ra kỳ báo cáo.")
+        periods.append(period)
+    return sorted(periods)
 
 
 def default_period(inputs: Path) -> Period:
@@ -184,6 +192,9 @@ def _unique(path: Path) -> Path:
 def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
                config_name: str, pdf: bool = True) -> int:
     """`report`: everything for one period into outputs/<period>/, swapped in when complete."""
+    if not (inputs / str(period)).is_dir():
+        raise RunError(f"Không có thư mục '{inputs / str(period)}'. Hãy tạo thư mục này và chép "
+                       "tệp của các đơn vị vào (thư mục trống: mọi đơn vị được ghi 'Chưa nộp').")
     with ReaderPool() as pool:
         run = build_period_report(plan, period, inputs, run_date, pool)
 

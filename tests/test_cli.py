@@ -42,3 +42,26 @@ def test_missing_inputs_folder_is_status_2(tmp_path):
                                       "--outputs", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "Không tìm thấy thư mục dữ liệu vào" in result.output
+
+
+def test_a_period_folder_named_in_words_is_pointed_out(tmp_path):
+    (tmp_path / "inputs" / "Quý IV năm 2025").mkdir(parents=True)
+    result = CliRunner().invoke(app, ["report", "--inputs", str(tmp_path / "inputs"),
+                                      "--outputs", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == (
+        f"Lỗi: Thư mục '{tmp_path / 'inputs' / 'Quý IV năm 2025'}' cần đặt tên là '2025-Q4' để "
+        "chương trình nhận ra kỳ báo cáo.")
+
+
+def test_a_missing_period_folder_stops_but_an_empty_one_is_a_normal_run(tmp_path):
+    inputs = tmp_path / "inputs"
+    (inputs / "2025-Q2").mkdir(parents=True)
+    args = ["--inputs", str(inputs), "--outputs", str(tmp_path / "out"), "--no-pdf",
+            "--run-date", "2025-07-20"]
+    missing = CliRunner().invoke(app, ["report", "--period", "2025-Q3", *args])
+    assert missing.exit_code == 2
+    assert "Không có thư mục" in missing.output
+    empty = CliRunner().invoke(app, ["report", "--period", "2025-Q2", *args])
+    assert empty.exit_code == 0, empty.output
+    assert empty.output.splitlines()[0] == "Quý II/2025: 0/11 đơn vị đã nộp, 11 chưa nộp."
