@@ -192,6 +192,7 @@ def _unique(path: Path) -> Path:
 def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
                config_name: str, pdf: bool = True) -> int:
     """`report`: everything for one period into outputs/<period>/, swapped in when complete."""
+    check_period(plan, period)
     if not (inputs / str(period)).is_dir():
         raise RunError(f"Không có thư mục '{inputs / str(period)}'. Hãy tạo thư mục này và chép "
                        "tệp của các đơn vị vào (thư mục trống: mọi đơn vị được ghi 'Chưa nộp').")
