@@ -16,6 +16,25 @@ from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
 from pipeline.periods import Period, parse_period
 from pipeline.text import parse_date
 
+
+def _vietnamese_help_labels() -> None:
+    """Typer's help panels are titled in English; give the clerk Vietnamese titles.
+
+    These are module constants of typer.rich_utils; when a Typer release drops one, the
+    English default simply stays.
+    """
+    from typer import rich_utils
+
+    labels = {"OPTIONS_PANEL_TITLE": "Tùy chọn", "ARGUMENTS_PANEL_TITLE": "Tham số",
+              "COMMANDS_PANEL_TITLE": "Lệnh", "ERRORS_PANEL_TITLE": "Lỗi",
+              "DEFAULT_STRING": "[mặc định: {}]", "REQUIRED_LONG_STRING": "[bắt buộc]",
+              "RICH_HELP": "Xem hướng dẫn: [blue]'{command_path} {help_option}'[/]"}
+    for name, text in labels.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
+_vietnamese_help_labels()
 app = typer.Typer(
     help="ĐHTT – tiếp nhận, kiểm tra, chấm điểm và báo cáo điển hình tiên tiến của Sở Xây dựng.",
     no_args_is_help=True,
@@ -27,7 +46,7 @@ out = Console()
 
 Inputs = Annotated[Path, typer.Option("--inputs", help="Thư mục dữ liệu vào (mỗi kỳ một thư mục con).")]
 Outputs = Annotated[Path, typer.Option("--outputs", help="Thư mục kết quả.")]
-RunDate = Annotated[str, typer.Option("--run-date", help="Ngày tổng hợp, dạng yyyy-mm-dd (mặc định: hôm nay).")]
+RunDate = Annotated[str, typer.Option("--run-date", help="Ngày tổng hợp, dạng 2025-07-20 hoặc 20/07/2025 (mặc định: hôm nay).")]
 Config = Annotated[Path, typer.Option("--config", help="Tệp cấu hình kế hoạch (TOML).")]
 Debug = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
 Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Tạo bản PDF của các văn bản khi máy có LibreOffice.")]
