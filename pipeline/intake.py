@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -27,8 +28,8 @@ from pipeline.rules import (
 )
 from pipeline.sources import InputFile, RawBook, UnreadableFile
 from pipeline.text import clean, fold, parse_date
-from pipeline.validate import Context, SheetCheck, check_email, fmt
-from schemas.sheets import COVER, YES, council_sheet, sheets_for
+from pipeline.validate import Context, SheetCheck, check_constraints, check_email, fmt
+from schemas.sheets import COVER, YES, Sheet, council_sheet, sheets_for
 
 COUNCIL_FILE = "hoidongxlsx"
 ACCEPTED, REJECTED, SUPERSEDED = "Được tiếp nhận", "Bị từ chối", "Bị thay thế"
@@ -65,6 +66,15 @@ class PeriodIntake:
     findings: list[Finding]
 
 
+def unit_order(plan: Plan):
+    """`plan.unit_order` from a table built once: a province has hundreds of units."""
+    positions: dict[str, int] = {}
+    for i, unit in enumerate(plan.units):
+        positions.setdefault(unit.code, i)
+    missing = len(plan.units)
+    return lambda code: positions.get(code, missing)
+
+
 def is_council_file(name: str) -> bool:
     return "/" not in name and fold(name) == COUNCIL_FILE
 
@@ -87,6 +97,7 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
             extra_findings: list[Finding] = (), check_folder: bool = True) -> PeriodIntake:
     """Validate and merge one period's files against the registrations of earlier periods."""
     findings: list[Finding] = list(extra_findings)
+    decls = sheets_for(plan)
     outcomes: list[FileOutcome] = []
     council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
     for item, book in books:
@@ -94,15 +105,20 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
             council.append((item, book))
             continue
         ctx = Context(plan, period, run_date, item.name)
-        outcomes.append(_open(ctx, item, book, check_folder))
+        outcomes.append(_open(ctx, item, book, check_folder, decls))
         findings += ctx.findings
 
     winners = _choose_winners(plan, outcomes, findings)
     registry = registry.copy()
     frames = _Collected()
-    for outcome in sorted(winners, key=lambda o: plan.unit_order(o.unit)):
-        ctx = Context(plan, period, run_date, outcome.file.name, outcome.unit)
-        _validate_winner(ctx, outcome, registry, frames)
+    order = unit_order(plan)
+    ordered = sorted(winners, key=lambda o: order(o.unit))
+    contexts = [Context(plan, period, run_date, o.file.name, o.unit) for o in ordered]
+    checks = [_checks(ctx, o, decls) for ctx, o in zip(contexts, ordered, strict=True)]
+    for decl in decls:  # pandera's cost is per call: one validation per sheet kind and period
+        check_constraints([c[decl.key] for c in checks if decl.key in c])
+    for ctx, outcome, own in zip(contexts, ordered, checks, strict=True):
+        _validate_winner(ctx, outcome, registry, frames, decls, own)
         findings += ctx.findings
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
@@ -131,7 +147,7 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
 
 # --- files and covers --------------------------------------------------------------------------
 def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
-          check_folder: bool) -> FileOutcome:
+          check_folder: bool, decls: tuple[Sheet, ...]) -> FileOutcome:
     plan = ctx.plan
     if isinstance(book, UnreadableFile):
         outcome = FileOutcome(item, None, None, unit=attribute(plan, item))
@@ -139,7 +155,7 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
         ctx.add(ERROR, book.code, book.message)
         return outcome
     outcome = FileOutcome(item, book.format, book)
-    _count_rows(plan, outcome)
+    _count_rows(decls, outcome)
     covers = find_sheet(book, COVER)
     if not covers:
         outcome.unit = ctx.unit = attribute(plan, item)
@@ -212,9 +228,9 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
     return outcome
 
 
-def _count_rows(plan: Plan, outcome: FileOutcome) -> None:
+def _count_rows(decls: tuple[Sheet, ...], outcome: FileOutcome) -> None:
     """Locate every data sheet once and count the rows read."""
-    for decl in sheets_for(plan):
+    for decl in decls:
         matches = find_sheet(outcome.book, decl)
         if matches:
             pos, sheet = matches[0]
@@ -263,12 +279,23 @@ def _source(outcome: FileOutcome, located: LocatedSheet):
     return lambda rec: f"{outcome.file.name}!{located.raw_name}!{rec.row}"
 
 
+_CHECKS = {"dang_ky": RegistrationCheck, "cham_diem": ScoreCheck, "nguoi_tot": DeedCheck,
+           "hoat_dong": ActivityCheck}
+
+
+def _checks(ctx: Context, outcome: FileOutcome, decls: tuple[Sheet, ...]) -> dict[str, SheetCheck]:
+    """The validation of each data sheet of a winning file whose header was found."""
+    return {d.key: _CHECKS[d.key](ctx, outcome.sheets[d.key]) for d in decls
+            if d.key in outcome.sheets and outcome.sheets[d.key].header_row is not None}
+
+
 def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
-                     frames: _Collected) -> None:
+                     frames: _Collected, decls: tuple[Sheet, ...],
+                     checks: dict[str, SheetCheck]) -> None:
     plan, period = ctx.plan, ctx.period
     book = outcome.book
     scored: set[str] = set()  # exemplar codes with a score row, accepted or not
-    for decl in sheets_for(plan):
+    for decl in decls:
         matches = find_sheet(book, decl)
         if not matches:
             ctx.add(NOTICE, "S01", f"Không có trang '{decl.name}'; coi như đơn vị không có nội "
@@ -284,8 +311,7 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
                     f"{missing}). Vui lòng giữ nguyên dòng tiêu đề của mẫu.", located.raw_name,
                     sheet_pos=located.position)
             continue
-        checker = {"dang_ky": RegistrationCheck, "cham_diem": ScoreCheck,
-                   "nguoi_tot": DeedCheck, "hoat_dong": ActivityCheck}[decl.key](ctx, located)
+        checker = checks[decl.key]
         checker.notices()
         records = checker.parse()
         source = _source(outcome, located)
@@ -407,7 +433,7 @@ def _frame(rows: list[dict], columns: list[str], plan: Plan) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     if frame.empty:
         return frame
-    order = frame["ma_don_vi"].map(plan.unit_order)
+    order = frame["ma_don_vi"].map(unit_order(plan))
     return frame.assign(_o=order).sort_values(["_o"], kind="stable").drop(columns="_o") \
         .reset_index(drop=True)
 
@@ -425,7 +451,8 @@ def _registration_frame(plan: Plan, registry: Registry, period: Period) -> pd.Da
             "ngay_dang_ky": ex.first_date, "trang_thai": ex.status, "nguon": ex.source,
             "noi_dung": f["noi_dung"], "muc_tieu": f["muc_tieu"], "ky_dang_ky": ex.first_period,
         })
-    rows.sort(key=lambda r: (plan.unit_order(r["ma_don_vi"]), r["ma_dien_hinh"]))
+    order = unit_order(plan)
+    rows.sort(key=lambda r: (order(r["ma_don_vi"]), r["ma_dien_hinh"]))
     return pd.DataFrame(rows, columns=model.DANG_KY + model.REGISTRATION_EXTRA, dtype=object)
 
 
@@ -433,11 +460,14 @@ def _submissions(plan: Plan, period: Period, outcomes: list[FileOutcome],
                  findings: list[Finding]) -> pd.DataFrame:
     deadline = plan.deadline(period)
     rows = []
+    by_unit: dict[str, list[FileOutcome]] = {}
+    for o in outcomes:
+        by_unit.setdefault(o.unit, []).append(o)
+    counts = Counter((f.unit, f.severity) for f in findings)
     for unit in plan.units_for(period):
-        mine = [o for o in outcomes if o.unit == unit.code]
+        mine = by_unit.get(unit.code, [])
         winner = next((o for o in mine if o.status == ACCEPTED), None)
-        errors = sum(1 for f in findings if f.unit == unit.code and f.severity == ERROR)
-        warnings = sum(1 for f in findings if f.unit == unit.code and f.severity == WARNING)
+        errors, warnings = counts[unit.code, ERROR], counts[unit.code, WARNING]
         row = {"ma_don_vi": unit.code, "ten_don_vi": unit.name, "han_nop": deadline,
                "so_loi": errors, "so_canh_bao": warnings, "tep": "", "ngay_lap": None,
                "ngay_nop": None, "nguoi_gui": ""}
@@ -455,7 +485,8 @@ def _submissions(plan: Plan, period: Period, outcomes: list[FileOutcome],
 
 def _difficulties(plan: Plan, winners: list[FileOutcome]) -> pd.DataFrame:
     rows = []
-    for o in sorted(winners, key=lambda o: plan.unit_order(o.unit)):
+    order = unit_order(plan)
+    for o in sorted(winners, key=lambda o: order(o.unit)):
         hard, ask = clean(o.cover.get("kho_khan")), clean(o.cover.get("de_xuat"))
         if hard or ask:
             rows.append({"ma_don_vi": o.unit, "ten_don_vi": plan.unit(o.unit).name,
@@ -465,9 +496,11 @@ def _difficulties(plan: Plan, winners: list[FileOutcome]) -> pd.DataFrame:
 
 def findings_frame(plan: Plan, findings: list[Finding]) -> pd.DataFrame:
     """loi.csv: units in plan order (unattributed last), then file, sheet, row, column."""
+    order = unit_order(plan)
+
     def key(f: Finding):
-        order = plan.unit_order(f.unit) if f.unit else len(plan.units) + 1
-        return (order, f.file, f.sheet_pos, f.sheet, f.row, f.col, f.code, f.message)
+        position = order(f.unit) if f.unit else len(plan.units) + 1
+        return (position, f.file, f.sheet_pos, f.sheet, f.row, f.col, f.code, f.message)
 
     rows = [{**f.as_row(), "row": f.row} for f in sorted(findings, key=key)]
     return pd.DataFrame(rows, columns=[*model.LOI, "row"], dtype=object)

@@ -7,6 +7,7 @@ column to its position, and the data rows under the header with their Excel row 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipeline.sources import RawBook, RawSheet
 from pipeline.text import clean, excel_col, fold, is_blank
@@ -50,14 +51,28 @@ def find_sheet(book: RawBook, decl: Sheet) -> list[tuple[int, RawSheet]]:
     return [(i, s) for i, s in enumerate(book.sheets) if fold(s.name).startswith(base)]
 
 
-def _match_row(cells: list[object], decl: Sheet) -> dict[int, Column]:
+@cache
+def _header_keys(decl: Sheet) -> tuple[tuple[Column, str, str], ...]:
+    """Each column with its folded header and, for a score column, its code prefix."""
+    return tuple((c, c.match_key, c.key.lower() if c.kind == "score" else "")
+                 for c in decl.columns)
+
+
+def _match_row(cells: list[object], headers: tuple[tuple[Column, str, str], ...],
+               folded: dict[tuple[type, object], str]) -> dict[int, Column]:
+    """Column of each cell whose text is a header; `folded` remembers each value's key."""
     found: dict[int, Column] = {}
     for index, value in enumerate(cells):
-        key = fold(value)
+        if value is None:
+            continue
+        key = folded.get((type(value), value))
+        if key is None:
+            key = folded[type(value), value] = fold(value)
         if not key:
             continue
-        for col in decl.columns:
-            if col.matches(key):
+        for col, header, prefix in headers:
+            # Column.matches, with the folded header computed once per declaration.
+            if key == header or (prefix and key.startswith(prefix) and col.matches(key)):
                 found[index] = col
                 break
     return found
@@ -72,9 +87,10 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
     """Find the header (one row, or two rows read together) among the first 15 rows."""
     located = LocatedSheet(decl=decl, raw_name=sheet.name, position=position)
     rows = sheet.rows
+    headers, folded = _header_keys(decl), {}
     best: tuple[int, dict[int, Column], list[object]] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(rows))):
-        found = _match_row(rows[r], decl)
+        found = _match_row(rows[r], headers, folded)
         if _complete(found, decl):
             best = (r, found, rows[r])
             break
@@ -86,15 +102,15 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
                 else (upper[i] if i < len(upper) else None)
                 for i in range(width)
             ]
-            found = _match_row(merged, decl)
+            found = _match_row(merged, headers, folded)
             if _complete(found, decl):
                 best = (r + 1, found, merged)
                 break
     if best is None:
         # Report what was closest: the row matching the most required headers.
-        counts = [(len(_match_row(rows[r], decl)), r) for r in range(min(15, len(rows)))]
+        counts = [(len(_match_row(rows[r], headers, folded)), r) for r in range(min(15, len(rows)))]
         near = max(counts, default=(0, 0))
-        found = _match_row(rows[near[1]], decl) if rows else {}
+        found = _match_row(rows[near[1]], headers, folded) if rows else {}
         keys = {c.key for c in found.values()}
         located.missing = [c for c in decl.required_columns if c.key not in keys]
         return located
@@ -116,6 +132,7 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
 def _data_rows(rows: list[list[object]], first_row: int, located: LocatedSheet) -> list[DataRow]:
     out = []
     content_keys = [k for k in located.columns if k != "stt"]
+    letters = {k: excel_col(i) for k, i in located.columns.items()}
     for offset, cells in enumerate(rows):
         values = {
             key: (cells[index] if index < len(cells) else None)
@@ -127,7 +144,7 @@ def _data_rows(rows: list[list[object]], first_row: int, located: LocatedSheet) 
         out.append(DataRow(
             row=row,
             values=values,
-            cells={k: f"{excel_col(i)}{row}" for k, i in located.columns.items()},
+            cells={k: f"{letter}{row}" for k, letter in letters.items()},
         ))
     return out
 

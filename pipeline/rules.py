@@ -43,14 +43,27 @@ class Registry:
 
     items: dict[tuple[str, str], Exemplar] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Each unit's keys in registration order, so that a unit's exemplars are found without
+        # going through the whole province's.
+        self._keys: dict[str, list[tuple[str, str]]] = {}
+        for key in self.items:
+            self._keys.setdefault(key[0], []).append(key)
+
     def copy(self) -> Registry:
         return Registry(dict(self.items))
 
     def get(self, unit: str, code: object) -> Exemplar | None:
         return self.items.get((unit, code_key(code)))
 
+    def put(self, key: tuple[str, str], exemplar: Exemplar) -> None:
+        if key not in self.items:
+            self._keys.setdefault(key[0], []).append(key)
+        self.items[key] = exemplar
+
     def active(self, unit: str) -> list[Exemplar]:
-        return [e for (u, _), e in self.items.items() if u == unit and not e.withdrawn]
+        mine = (self.items[key] for key in self._keys.get(unit, ()))
+        return [e for e in mine if not e.withdrawn]
 
 
 class RegistrationCheck(SheetCheck):
@@ -119,17 +132,17 @@ def _register(registry: Registry, unit: str, v: dict, period: Period, source: st
     key = (unit, code_key(v["ma_dien_hinh"]))
     old = registry.items.get(key)
     if v["trang_thai"] == WITHDRAW:
-        registry.items[key] = replace(old, status=WITHDRAW, withdrawn=True, source=source,
-                                      changed_in=str(period))
+        registry.put(key, replace(old, status=WITHDRAW, withdrawn=True, source=source,
+                                  changed_in=str(period)))
         return
     fields = {k: v.get(k) for k in REGISTRATION_FIELDS}
     if old is None:
-        registry.items[key] = Exemplar(unit, clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
-                                       str(period), NEW, False, source, str(period))
+        registry.put(key, Exemplar(unit, clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
+                                   str(period), NEW, False, source, str(period)))
         return
     status = NEW if old.withdrawn else ADJUST
-    registry.items[key] = replace(old, fields=fields, status=status, withdrawn=False,
-                                  source=source, changed_in=str(period))
+    registry.put(key, replace(old, fields=fields, status=status, withdrawn=False,
+                              source=source, changed_in=str(period)))
 
 
 class ScoreCheck(SheetCheck):

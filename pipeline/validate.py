@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -19,7 +20,7 @@ from pipeline.findings import ERROR, NOTICE, WARNING, Finding
 from pipeline.parse import DataRow, LocatedSheet
 from pipeline.periods import Period
 from pipeline.text import clean, excel_col, is_blank, parse_date, parse_decimal, parse_int
-from schemas.sheets import Column
+from schemas.sheets import Column, Sheet
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -49,6 +50,8 @@ class Record:
     values: dict[str, object]
     cells: dict[str, str]
     errors: int = 0
+    # cells that could not be parsed, (code, message, column key): reported by SheetCheck.parse
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _q(value: object) -> str:
@@ -72,6 +75,8 @@ class SheetCheck:
         self.ctx = ctx
         self.located = located
         self.decl = located.decl
+        self.records: list[Record] | None = None  # stage 1's result, once read
+        self.cases: list[tuple] | None = None  # stage 2's failure cases, once checked
 
     def add(self, severity: str, code: str, message: str, record: Record | None = None,
             key: str | None = None) -> None:
@@ -90,11 +95,30 @@ class SheetCheck:
         self.ctx.add(severity, code, message, self.located.raw_name, cell, row, col,
                      self.located.position)
 
-    # --- stage 1: tolerant parsing of each cell ----------------------------------------------
     def parse(self) -> list[Record]:
-        records = [self._parse_row(r) for r in self.located.rows]
-        self._constraints(records)
+        """Every row parsed and checked; findings in row order, cells before constraints.
+
+        Stage 2 may have run already for many sheets at once (`check_constraints`).
+        """
+        records = self.read()
+        if self.cases is None:
+            check_constraints([self])
+        for record in records:
+            for code, message, key in record.problems:
+                self.add(ERROR, code, message, record, key)
+        self._report(self.cases)
+        for r in records:
+            for k, v in r.values.items():
+                if v is _INVALID:
+                    r.values[k] = None
         return records
+
+    # --- stage 1: tolerant parsing of each cell ----------------------------------------------
+    def read(self) -> list[Record]:
+        """The rows' typed values; cells that cannot be parsed are kept as problems."""
+        if self.records is None:
+            self.records = [self._parse_row(r) for r in self.located.rows]
+        return self.records
 
     def _parse_row(self, data: DataRow) -> Record:
         record = Record(data.row, {}, data.cells)
@@ -111,66 +135,49 @@ class SheetCheck:
         if col.kind in ("text",):
             return clean(raw)
         if col.kind in ("code", "yesno"):
-            value = col.canonical(clean(raw)) if col.choices else clean(raw)
+            value = _canonical(col, clean(raw)) if col.choices else clean(raw)
             if value is None:
-                self.add(ERROR, "C02", f"{_q(raw)} không phải giá trị hợp lệ của cột "
-                         f"'{col.header}'. Vui lòng chọn một trong: {_choices(col)}.",
-                         record, col.key)
+                record.problems.append(("C02", f"{_q(raw)} không phải giá trị hợp lệ của cột "
+                                        f"'{col.header}'. Vui lòng chọn một trong: "
+                                        f"{_choices(col)}.", col.key))
                 return _INVALID
             return value
         if col.kind == "date":
             value = parse_date(raw)
             if value is None:
-                self.add(ERROR, "C05", f"{_q(raw)} không phải ngày hợp lệ ở cột '{col.header}'. "
-                         "Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 15/04/2025.", record, col.key)
+                record.problems.append(("C05", f"{_q(raw)} không phải ngày hợp lệ ở cột "
+                                        f"'{col.header}'. Vui lòng nhập ngày dạng dd/mm/yyyy, "
+                                        "ví dụ 15/04/2025.", col.key))
                 return _INVALID
             return value
         if col.kind == "score":
             value = parse_decimal(raw)
             if value is None:
-                self.add(ERROR, "C03", f"điểm {col.key} là {_q(raw)}, không phải là số. "
-                         f"Vui lòng nhập số từ 0 đến {fmt(col.maximum)}.", record, col.key)
+                limit = f"từ 0 đến {fmt(col.maximum)}" if col.maximum is not None else "không âm"
+                record.problems.append(("C03", f"điểm {col.key} là {_q(raw)}, không phải là số. "
+                                        f"Vui lòng nhập số {limit}.", col.key))
                 return _INVALID
             return value
         value = parse_int(raw)  # int, year, month
         if value is None:
-            self.add(ERROR, "C04", f"{_q(raw)} ở cột '{col.header}' không phải số nguyên. "
-                     "Vui lòng nhập một số nguyên.", record, col.key)
+            record.problems.append(("C04", f"{_q(raw)} ở cột '{col.header}' không phải số nguyên. "
+                                    "Vui lòng nhập một số nguyên.", col.key))
             return _INVALID
         return value
 
     # --- stage 2: pandera constraints on the typed frame --------------------------------------
-    def _constraints(self, records: list[Record]) -> None:
-        if not records:
-            return
-        keys = [c.key for c in self.decl.columns]
-        frame = pd.DataFrame(
-            [[None if r.values[k] is _INVALID else r.values[k] for k in keys] for r in records],
-            columns=keys, index=[r.row for r in records], dtype=object,
-        )
-        invalid = {(r.row, k) for r in records for k in keys if r.values[k] is _INVALID}
-        schema = self.decl.schema()
-        by_row = {r.row: r for r in records}
-        try:
-            schema.validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases.sort_values(["index", "column"], kind="stable")
-            for case in cases.itertuples(index=False):
-                if case.column not in keys or (case.index, case.column) in invalid:
-                    continue
-                record = by_row[case.index]
-                col = self.decl.column(case.column)
-                if case.check == "not_nullable":
-                    if col.kind == "score" or self.relaxed(record):
-                        continue  # required-ness of scores depends on the movement: row rules
-                    self._missing(record, col)
-                    continue
-                check = schema.columns[case.column].checks[int(case.check_number)]
-                self._violation(record, col, check.name.split(":")[0], case.failure_case)
-        for r in records:
-            for k in keys:
-                if r.values[k] is _INVALID:
-                    r.values[k] = None
+    def _report(self, cases: list[tuple]) -> None:
+        """Findings for this sheet's failure cases, given in row then column order."""
+        schema = _schema(self.decl)
+        for record, column, check, check_number, failure_case in cases:
+            col = self.decl.column(column)
+            if check == "not_nullable":
+                if col.kind == "score" or self.relaxed(record):
+                    continue  # required-ness of scores depends on the movement: row rules
+                self._missing(record, col)
+                continue
+            found = schema.columns[column].checks[int(check_number)]
+            self._violation(record, col, found.name.split(":")[0], failure_case)
 
     def relaxed(self, record: Record) -> bool:
         """True when the row's required columns do not apply (a withdrawal, say)."""
@@ -232,6 +239,51 @@ class _Invalid:
 
 
 _INVALID = _Invalid()
+
+
+@lru_cache(maxsize=2**14)
+def _canonical(col: Column, text: str) -> str | None:
+    """Column.canonical, remembered: a sheet repeats the same few codes on every row."""
+    return col.canonical(text)
+
+
+@cache
+def _schema(decl: Sheet) -> pa.DataFrameSchema:
+    return decl.schema()
+
+
+def check_constraints(checks: list[SheetCheck]) -> None:
+    """Stage 2 for sheets of one declaration: one pandera validation over all their rows.
+
+    pandera's cost is mostly per call and per column, so a period's sheets are validated
+    together; each check keeps its own failure cases (rows in order, then columns), the ones
+    on cells stage 1 could not parse left out. Nothing is reported here: `parse` does that.
+    """
+    if not checks:
+        return
+    decl = checks[0].decl
+    keys = [c.key for c in decl.columns]
+    owners = [(check, record) for check in checks for record in check.read()]
+    for check in checks:
+        check.cases = []
+    if not owners:
+        return
+    frame = pd.DataFrame(
+        [[None if r.values[k] is _INVALID else r.values[k] for k in keys] for _, r in owners],
+        columns=keys, dtype=object,
+    )
+    try:
+        _schema(decl).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.sort_values(["index", "column"], kind="stable")
+        for case in cases.itertuples(index=False):
+            if case.column not in keys:
+                continue
+            check, record = owners[case.index]
+            if record.values[case.column] is _INVALID:
+                continue
+            check.cases.append((record, case.column, case.check, case.check_number,
+                                case.failure_case))
 
 
 def check_email(value: str) -> bool:
