@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import model
+from pipeline.cache import IntakeCache
 from pipeline.config import Plan
 from pipeline.discover import discover
 from pipeline.documents import (
@@ -42,7 +43,7 @@ class PeriodRun:
     report: model.PeriodReport
     taken: PeriodIntake
     containers: list[tuple[str, str]]
-    history: dict[Period, tuple[model.Intake, pd.DataFrame]]
+    history: dict[Period, tuple[model.Intake, pd.DataFrame]]  # this period and the previous, scored
 
 
 def periods_in(inputs: Path) -> list[Period]:
@@ -86,29 +87,48 @@ def read_period(folder: Path, pool: ReaderPool):
 
 
 def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
-                 pool: ReaderPool) -> tuple[dict[Period, PeriodIntake], dict]:
-    """Take in every period of the plan up to `last`: registrations live until withdrawn."""
+                 pool: ReaderPool, cache: IntakeCache | None = None,
+                 ) -> tuple[dict[Period, PeriodIntake], dict]:
+    """Take in every period of the plan up to `last`: registrations live until withdrawn.
+
+    Earlier periods keep their intake and registry only, not the files read; with a cache, an
+    earlier period whose files (and every earlier period's) are unchanged is not read again.
+    """
     registry = Registry()
     history: dict[Period, PeriodIntake] = {}
     extras = {}
     for period in periods_between(plan.first_period, last):
-        books, findings, containers = read_period(inputs / str(period), pool)
+        folder = inputs / str(period)
+        key = cache.key(period, folder) if cache else ""
+        if cache and period != last and (hit := cache.load(key)):
+            intake, registry = hit
+            history[period] = PeriodIntake(intake, registry, [], [])
+            continue
+        books, findings, containers = read_period(folder, pool)
         if not books and not findings and period != last:
             continue
         taken = take_in(plan, period, run_date, books, registry, findings)
         registry = taken.registry
+        if period != last:
+            taken = PeriodIntake(taken.intake, registry, [], [])
+            if cache:
+                cache.store(key, taken.intake, registry)
         history[period] = taken
         extras[period] = containers
+    if cache:
+        cache.prune()
     return history, extras
 
 
 def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.date,
-                        pool: ReaderPool) -> PeriodRun:
+                        pool: ReaderPool, cache: IntakeCache | None = None) -> PeriodRun:
     check_period(plan, period)
-    history, containers = load_history(plan, inputs, period, run_date, pool)
-    scored = {p: (h.intake, score_period(h.intake, plan)) for p, h in history.items()}
+    history, containers = load_history(plan, inputs, period, run_date, pool, cache)
+    previous_period = max((p for p in history if p < period), default=None)
+    # The report compares with the previous period only: the others need no scoring.
+    scored = {p: (history[p].intake, score_period(history[p].intake, plan))
+              for p in (previous_period, period) if p is not None}
     current = history[period]
-    previous_period = max((p for p in scored if p < period), default=None)
     previous = None
     if previous_period is not None:
         intake, scores = scored[previous_period]
@@ -197,7 +217,8 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         raise RunError(f"Không có thư mục '{inputs / str(period)}'. Hãy tạo thư mục này và chép "
                        "tệp của các đơn vị vào (thư mục trống: mọi đơn vị được ghi 'Chưa nộp').")
     with ReaderPool() as pool:
-        run = build_period_report(plan, period, inputs, run_date, pool)
+        run = build_period_report(plan, period, inputs, run_date, pool,
+                                  IntakeCache(outputs, plan, run_date))
 
     def build(out: Path) -> None:
         write_data(run, out, config_name)
@@ -211,10 +232,12 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
     return exit_status(run.report.intake.findings)
 
 
-def load_scored(plan: Plan, inputs: Path, last: Period, run_date: dt.date):
+def load_scored(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
+                outputs: Path | None = None):
     """Every period up to `last`, taken in and scored: the memory annual and reviews need."""
+    cache = IntakeCache(outputs, plan, run_date) if outputs is not None else None
     with ReaderPool() as pool:
-        history, _ = load_history(plan, inputs, last, run_date, pool)
+        history, _ = load_history(plan, inputs, last, run_date, pool, cache)
     return {p: (h.intake, score_period(h.intake, plan)) for p, h in history.items()}
 
 
@@ -228,7 +251,7 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
     periods_in(inputs)
-    history = load_scored(plan, inputs, Period(year, 4), run_date)
+    history = load_scored(plan, inputs, Period(year, 4), run_date, outputs)
     report = build_annual(plan, year, run_date, history)
 
     def build(out: Path) -> None:
@@ -253,7 +276,7 @@ def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.
     if kind not in plan.reviews:
         raise RunError(f"Tệp cấu hình chưa khai báo đợt {kind} (mục [reviews.{kind}]).")
     periods_in(inputs)
-    history = load_scored(plan, inputs, plan.reviews[kind].last_period, run_date)
+    history = load_scored(plan, inputs, plan.reviews[kind].last_period, run_date, outputs)
     report = build_review(plan, kind, run_date, history)
 
     def build(out: Path) -> None:
