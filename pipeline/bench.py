@@ -311,8 +311,8 @@ def describe(result: dict) -> str:
     inp = result["input"]
     lines = [
         f"Đo hiệu năng{' (bản thu nhỏ)' if result['smoke'] else ''}: {inp['files']} tệp, "
-        f"{inp['rows']:,} dòng dữ liệu".replace(",", ".") + f", máy "
-        f"{result['machine']['cpus']} nhân; trung vị của {result['settings']['runs']} lần chạy.",
+        f"{_n(inp['rows'])} dòng dữ liệu, máy {result['machine']['cpus']} nhân; trung vị của "
+        f"{result['settings']['runs']} lần chạy.",
         f"- Toàn bộ (report): {_s(e2e['median_s'])}; {e2e['rows_per_s']:.0f} dòng/giây; "
         f"{e2e['files_per_min']:.0f} tệp/phút; bộ nhớ đỉnh {e2e['peak_rss_mib']:.0f} MiB.",
         f"- Mức sàn (calamine + xlsxwriter): {_s(result['floor']['median_s'])}; "
@@ -331,6 +331,11 @@ def describe(result: dict) -> str:
             for name, v in t.items()) + ".",
     ]
     return "\n".join(lines)
+
+
+def _n(count: int) -> str:
+    """201657 -> '201.657' (Vietnamese thousands separator)."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _s(seconds: float) -> str:
