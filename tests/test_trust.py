@@ -36,7 +36,9 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def hidden(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    """Hidden entries beside the outputs, except the intake cache (pipeline.cache)."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.startswith(".") and p.name != ".cache")
 
 
 def leftovers(folder: Path) -> list[str]:
