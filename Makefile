@@ -75,4 +75,4 @@ samples: install ## Tạo lại dữ liệu mẫu trong inputs/
 	$(BIN)/python -m pipeline.sample --out $(INPUTS)
 
 clean: ## Xóa kết quả (giữ nguyên inputs/)
-	rm -rf $(OUTPUTS)/*/ .pytest_cache .ruff_cache
+	rm -rf $(OUTPUTS)/*/ $(OUTPUTS)/.cache .pytest_cache .ruff_cache
