@@ -11,7 +11,7 @@ from functools import cache
 
 from pipeline.sources import RawBook, RawSheet
 from pipeline.text import clean, excel_col, fold, is_blank
-from schemas.sheets import Column, Sheet
+from schemas.sheets import Column, Sheet, leading_code
 
 HEADER_SEARCH_ROWS = 15
 
@@ -59,20 +59,21 @@ def _header_keys(decl: Sheet) -> tuple[tuple[Column, str, str], ...]:
 
 
 def _match_row(cells: list[object], headers: tuple[tuple[Column, str, str], ...],
-               folded: dict[tuple[type, object], str]) -> dict[int, Column]:
-    """Column of each cell whose text is a header; `folded` remembers each value's key."""
+               folded: dict[tuple[type, object], tuple[str, str]]) -> dict[int, Column]:
+    """Column of each cell whose text is a header; `folded` remembers each value's keys."""
     found: dict[int, Column] = {}
     for index, value in enumerate(cells):
         if value is None:
             continue
-        key = folded.get((type(value), value))
-        if key is None:
-            key = folded[type(value), value] = fold(value)
+        keys = folded.get((type(value), value))
+        if keys is None:
+            keys = folded[type(value), value] = (fold(value), leading_code(value))
+        key, code = keys
         if not key:
             continue
         for col, header, prefix in headers:
             # Column.matches, with the folded header computed once per declaration.
-            if key == header or (prefix and key.startswith(prefix) and col.matches(key)):
+            if key == header or (prefix and code == prefix):
                 found[index] = col
                 break
     return found

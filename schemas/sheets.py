@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pandera.pandas as pa
 
-from pipeline.text import fold
+from pipeline.text import clean, fold, strip_marks
 
 if TYPE_CHECKING:
     from pipeline.config import Plan
@@ -69,13 +70,24 @@ class Column:
                 return choice
         return dict(self.aliases).get(key)
 
-    def matches(self, header_key: str) -> bool:
+    def matches(self, header_key: str, code: str = "") -> bool:
+        """Does a header (its folded key, and the code it starts with) name this column?
+
+        A score column is found by its criterion code at the start: "G1", "G1. Thành tích…",
+        "G1 (20 điểm)"; `code` is that leading code as written ("g1"), see `leading_code`.
+        """
         if header_key == self.match_key:
             return True
-        # A score column is found by its criterion code at the start ("G1", "G1. Thành tích…").
-        return self.kind == "score" and header_key.startswith(self.key.lower()) and (
-            header_key == self.key.lower() or not header_key[len(self.key)].isdigit()
-        )
+        return self.kind == "score" and code == self.key.lower()
+
+
+_LEADING_CODE = re.compile(r"\s*([a-z]+[0-9]+)(?![0-9])")
+
+
+def leading_code(header: object) -> str:
+    """The criterion code a header starts with, lower case: 'G1 (20 điểm)' -> 'g1'."""
+    m = _LEADING_CODE.match(strip_marks(clean(header)).lower())
+    return m.group(1) if m else ""
 
 
 @dataclass(frozen=True)

@@ -415,3 +415,17 @@ def test_registry_is_not_mutated_by_a_later_period():
     assert earlier.registry.items == snapshot
     assert isinstance(earlier.registry, Registry)
     assert CONTENT in earlier.registry.items[("VP", "vp-01")].fields["noi_dung"]
+
+
+@pytest.mark.parametrize("header", ["G1 (20 điểm)", "G1(20đ)", "g1 - 20", "G1. Thành tích"])
+def test_a_score_column_is_found_by_its_leading_code(header):
+    head = [header if h == "G1" else h for h in SCORE_HEADER]
+    result = one(registered(reg_row()), sheet("Chấm điểm", head, [score_row(scores=FULL_NVCT)]))
+    assert list(result.intake.assessments["G1"]) == [18]
+
+
+def test_a_longer_code_is_not_taken_for_a_shorter_one():
+    head = [("G12" if h == "G1" else h) for h in SCORE_HEADER]
+    result = one(registered(reg_row()), sheet("Chấm điểm", head, [score_row(scores=FULL_NVCT)]))
+    assert [c for _, c, _ in messages(result, "S02")] == [""]
+    assert result.intake.assessments.empty
