@@ -223,7 +223,7 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
                       "kỳ sau.")
     if unit and item.sender and unit.email and item.sender.lower() != unit.email.lower():
         ctx.add(WARNING, "F09", f"Thư gửi từ địa chỉ {item.sender}, không phải địa chỉ đã đăng ký "
-                f"của {unit.name} ({unit.email}). Vui lòng xác nhận với đơn vị.")
+                f"của {unit.name} ({unit.email}); đề nghị đơn vị xác nhận tệp này do đơn vị gửi.")
     outcome.status = ACCEPTED if ok else REJECTED
     return outcome
 

@@ -355,7 +355,7 @@ def test_email_date_decides_lateness_and_a_foreign_sender_is_a_warning():
         "Muộn", dt.date(2025, 7, 11), "someone@gmail.com")
     assert [m for _, _, m in messages(result, "F09")] == [
         "Thư gửi từ địa chỉ someone@gmail.com, không phải địa chỉ đã đăng ký của Văn phòng Sở "
-        "(vanphong.sxd@phutho.gov.vn). Vui lòng xác nhận với đơn vị."]
+        "(vanphong.sxd@phutho.gov.vn); đề nghị đơn vị xác nhận tệp này do đơn vị gửi."]
 
 
 def test_every_expected_unit_has_a_status():
