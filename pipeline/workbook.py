@@ -39,6 +39,8 @@ from pipeline import model
 from pipeline.config import Plan
 from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
 from pipeline.periods import ROMAN_OF, parse_period
+from pipeline.review import ACTIVE, WITHDRAWN
+from pipeline.score import exemplar_key
 from pipeline.text import vn_date, vn_sort_key
 
 FONT = "Times New Roman"
@@ -339,7 +341,8 @@ class _Formats:
             props.update(num_format=DELTA_FORMAT, align="right")
         elif kind == "date":
             props.update(num_format=DATE_FORMAT, align="center")
-        elif kind in ("flag", "period") or column in _CENTERED or column.startswith("xep_loai"):
+        elif (kind in ("flag", "period", "centered") or column in _CENTERED
+              or column.startswith("xep_loai")):
             props.update(align="center", text_wrap=True)
         else:
             props.update(text_wrap=True)
@@ -1119,52 +1122,192 @@ def _proposal_sheet_ordered(book, fmt, ctx: _Context, proposals: pd.DataFrame,
                  footer_title=ctx.book_title, period_label=ctx.label, repeat=(top, top))
 
 
+AWARDS = (model.BANG_KHEN, model.GIAY_KHEN, model.PRAISE)
+AWARD_SHORT = {model.BANG_KHEN: "Bằng khen", model.GIAY_KHEN: "Giấy khen",
+               model.PRAISE: "Biểu dương"}
+AWARD_CHART = {model.BANG_KHEN: "#C0504D", model.GIAY_KHEN: "#1F4E79",
+               model.PRAISE: "#9DC3E6"}
+YEAR_CHART = ("#1F4E79", "#9DC3E6")  # this year, the year before
+# the overviews of the annual and review workbooks: a label column, five count columns, then
+# the unit column of the lists on the second page; on the first page the charts stand over it
+OVERVIEW_WIDTHS = {0: 40, 1: 11, 2: 11, 3: 11, 4: 11, 5: 11, 6: 28}
+OVERVIEW_CHART_COL = 6
+CHART_ROWS = 16  # rows a chart takes (288 px of 20 px rows, and a gap)
+CHART_PLACE = {"x_offset": 12, "x_scale": 1.1, "y_scale": 1.0, "object_position": 1}
+LIST_COLUMNS = 7
+
+
 def annual_figures(evaluations: pd.DataFrame | None) -> list[tuple[str, int]]:
+    """The year's headline numbers: evaluated, eligible, classes, proposals by kind."""
     if evaluations is None:
         evaluations = pd.DataFrame(columns=[*model.DE_XUAT, "du_dieu_kien"])
     eligible = [bool(v) for v in evaluations["du_dieu_kien"]] if (
         "du_dieu_kien" in evaluations) else []
-    proposals = count_by(evaluations, "de_xuat", (model.BANG_KHEN, model.GIAY_KHEN,
-                                                  model.PRAISE))
+    proposals = count_by(evaluations, "de_xuat", AWARDS)
     return [
         ("Điển hình được đánh giá", len(evaluations)),
+        ("Đủ điều kiện xét khen", eligible.count(True)),
         *[(f"Xếp loại {c}", n) for c, n in zip(CLASSES, count_by(evaluations, "xep_loai",
                                                                  CLASSES), strict=True)],
-        ("Đủ điều kiện xét khen", eligible.count(True)),
-        ("Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen", proposals[0]),
-        ("Đề nghị Giám đốc Sở tặng Giấy khen", proposals[1]),
-        ("Biểu dương", proposals[2]),
+        *[(a, n) for a, n in zip(AWARDS, proposals, strict=True)],
     ]
 
 
+def evaluated_by_movement(plan: Plan, evaluations: pd.DataFrame | None
+                          ) -> list[tuple[str, list[int]]]:
+    """Evaluated exemplars per movement (short name): [collectives, individuals]."""
+    out = []
+    for m in plan.movements:
+        rows = (None if evaluations is None
+                else where(evaluations, [str(v) == m.code for v in evaluations["phong_trao"]]))
+        out.append((m.short, count_by(rows, "loai", TYPES)))
+    return out
+
+
+def proposals_by_movement(plan: Plan, evaluations: pd.DataFrame) -> list[tuple[str, list[int]]]:
+    """Proposals per movement (short name): [Bằng khen, Giấy khen, Biểu dương]."""
+    return [(m.short, count_by(where(evaluations, [str(v) == m.code
+                                                   for v in evaluations["phong_trao"]]),
+                               "de_xuat", AWARDS)) for m in plan.movements]
+
+
+def year_changes(report: model.AnnualReport) -> list[str]:
+    """What changed since the previous year, exemplar by exemplar, in one sentence."""
+    previous = report.previous
+    if previous is None:
+        return [f"Năm {report.year - 1} không có số liệu đánh giá để so sánh."]
+    rank = {c: i for i, c in enumerate(CLASSES)}
+    up = down = same = first = 0
+    for now, before in zip(report.evaluations["xep_loai"],
+                           report.evaluations["xep_loai_nam_truoc"], strict=True):
+        if is_blank(before):
+            first += 1
+        elif rank[str(now)] < rank[str(before)]:
+            up += 1
+        elif rank[str(now)] > rank[str(before)]:
+            down += 1
+        else:
+            same += 1
+    seen = {exemplar_key(u, c) for u, c in zip(report.evaluations["ma_don_vi"],
+                                               report.evaluations["ma_dien_hinh"], strict=True)}
+    gone = sum(1 for u, c in zip(previous["ma_don_vi"], previous["ma_dien_hinh"], strict=True)
+               if exemplar_key(u, c) not in seen)
+    return [f"So với năm {report.year - 1}: {up} điển hình nâng xếp loại, {down} điển hình giảm "
+            f"xếp loại, {same} điển hình giữ nguyên; {first} điển hình lần đầu được đánh giá; "
+            f"{gone} điển hình được đánh giá năm {report.year - 1} không còn trong danh sách "
+            f"năm nay (đã rút hoặc không chấm điểm)."]
+
+
+def award_list(plan: Plan, evaluations: pd.DataFrame, award: str) -> list[list]:
+    """Rows of the overview's list of one award: name, type, movement, total, rank/quota,
+    last year's class, unit — in the plan's unit order."""
+    names = unit_names(plan)
+    chosen = in_unit_order(where(evaluations, [v == award for v in evaluations["de_xuat"]]),
+                           plan, "ma_dien_hinh")
+    return [[r["ten"], r["loai"], r["phong_trao"], r["tong_diem"],
+             f"{int(r['hang'])}/{int(r['chi_tieu'])}", r.get("xep_loai_nam_truoc"),
+             names.get(str(r["ma_don_vi"]), str(r["ma_don_vi"]))]
+            for r in chosen.to_dict("records")]
+
+
 def _annual_overview(book, fmt: _Formats, ctx: _Context, report: model.AnnualReport) -> None:
+    """Key figures against the year before, by movement and type, proposals by movement,
+    who is proposed for Bằng khen and Giấy khen; two native charts beside the tables."""
+    plan, now, before = ctx.plan, report.evaluations, report.previous
     sheet = _Sheet(book.add_worksheet("Tổng quan"), fmt)
-    sheet.fixed.update({0: 44, 1: 12, 2: 12, 3: 12, 4: 3})
-    _titles(sheet, 4, f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}",
-            f"{ctx.plan.issuer_on(ctx.run_date).name} — {ctx.subtitle}")
-    sheet.ws.write_string(3, 0, "1. Kết quả đánh giá và đề nghị khen thưởng", fmt.section())
-    now = annual_figures(report.evaluations)
-    before = dict(annual_figures(report.previous)) if report.previous is not None else None
-    rows = [[f, n, None if before is None else before[f],
-             None if before is None else n - before[f]] for f, n in now]
-    top = 4
-    last = _grid(sheet, top, ["Chỉ tiêu", f"Năm {report.year}", f"Năm {report.year - 1}",
-                              "Tăng, giảm"], rows, ["text", "count", "count", "delta"])
-    chart = book.add_chart({"type": "column"})
-    name = sheet.ws.get_name()
-    chart.add_series({
-        "name": f"Năm {report.year}",
-        "categories": [name, top + 2, 0, top + 5, 0],
-        "values": [name, top + 2, 1, top + 5, 1],
-        "points": [{"fill": {"color": CLASS_CHART[c]}} for c in CLASSES],
-        "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
-    })
-    _chart_fonts(chart, f"Xếp loại điển hình năm {report.year}")
-    chart.set_legend({"none": True})
-    sheet.ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.3, "y_scale": 1.0,
-                                               "object_position": 1})
+    ws = sheet.ws
+    sheet.fixed.update(OVERVIEW_WIDTHS)
+    _titles(sheet, LIST_COLUMNS, f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}",
+            f"{plan.issuer_on(ctx.run_date).name} — {ctx.subtitle}")
+    this, then = f"Năm {report.year}", f"Năm {report.year - 1}"
+
+    row = 3
+    ws.write_string(row, 0, "1. Kết quả đánh giá và đề nghị khen thưởng", fmt.section())
+    figures = annual_figures(now)
+    previous = dict(annual_figures(before)) if before is not None else None
+    figures_top = row + 1
+    row = _grid(sheet, figures_top, ["Chỉ tiêu", this, then, "Tăng, giảm"],
+                [[f, n, None if previous is None else previous[f],
+                  None if previous is None else n - previous[f]] for f, n in figures],
+                ["text", "count", "count", "delta"],
+                label_fills={f"Xếp loại {c}": CLASS_FILLS[c] for c in CLASSES})
+    row = _note(sheet, row + 1, LIST_COLUMNS - 1, year_changes(report))
+
+    row += 2
+    ws.write_string(row, 0, "2. Điển hình được đánh giá theo phong trào và loại", fmt.section())
+    by_movement = evaluated_by_movement(plan, now)
+    earlier = dict(evaluated_by_movement(plan, before)) if before is not None else None
+    rows = []
+    for short, counts in by_movement:
+        total = sum(counts)
+        old = None if earlier is None else sum(earlier[short])
+        rows.append([short, *counts, total, old, None if old is None else total - old])
+    row = _grid(sheet, row + 1, ["Phong trào", *TYPES, "Cộng", then, "Tăng, giảm"], rows,
+                ["text", "count", "count", "count", "count", "delta"])
+
+    row += 2
+    ws.write_string(row, 0, "3. Đề nghị khen thưởng theo phong trào", fmt.section())
+    awards_top = row + 1
+    by_award = proposals_by_movement(plan, now)
+    row = _grid(sheet, awards_top, ["Phong trào", *AWARD_SHORT.values(), "Cộng"],
+                [[short, *counts, sum(counts)] for short, counts in by_award],
+                ["text", "count", "count", "count", "count"])
+
+    row = max(row + 2, figures_top - 1 + 2 * CHART_ROWS)
+    ws.set_h_pagebreaks([row])  # the lists of names print on the second page, below the charts
+    headers = ["Điển hình", "Loại", "Phong trào", "Tổng điểm", "Hạng/chỉ tiêu",
+               "Xếp loại năm trước", "Đơn vị"]
+    kinds = ["text", "centered", "centered", "score", "centered", "centered", "text"]
+    for number, award in enumerate((model.BANG_KHEN, model.GIAY_KHEN), start=4):
+        rows = award_list(plan, now, award)
+        ws.write_string(row, 0, f"{number}. {award} ({len(rows)})", fmt.section())
+        row = _grid(sheet, row + 1, headers, rows, kinds) + 2
+    _note(sheet, row - 1, LIST_COLUMNS, [
+        "Hạng/chỉ tiêu: thứ hạng của điển hình trong nhóm cùng phong trào và loại / số Giấy "
+        f"khen của nhóm ({quota_text(plan)} số điển hình đủ điều kiện)."])
+
+    _annual_charts(book, sheet, report, figures_top, awards_top, len(by_award),
+                   previous is not None)
     sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
                  period_label=ctx.label, repeat=None)
+
+
+def quota_text(plan: Plan) -> str:
+    """The Giấy khen quota as a person reads it: '30 %'."""
+    percent = Decimal(str(plan.awards.giay_khen_quota)) * 100
+    return f"{percent.normalize():f} %".replace(".", ",")
+
+
+def _annual_charts(book, sheet: _Sheet, report: model.AnnualReport, figures_top: int,
+                   awards_top: int, movements: int, with_previous: bool) -> None:
+    """Classification this year against the year before; proposals by movement (stacked)."""
+    name = sheet.ws.get_name()
+    first_class = figures_top + 3  # figure rows: evaluated, eligible, then the four classes
+    classes = book.add_chart({"type": "column"})
+    for j in (1, 2) if with_previous else (1,):
+        classes.add_series({
+            "name": [name, figures_top, j],
+            "categories": [name, first_class, 0, first_class + 3, 0],
+            "values": [name, first_class, j, first_class + 3, j],
+            "fill": {"color": YEAR_CHART[j - 1]},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+        })
+    _chart_fonts(classes, f"Xếp loại điển hình năm {report.year}"
+                 + (f" so với năm {report.year - 1}" if with_previous else ""))
+    sheet.ws.insert_chart(figures_top - 1, OVERVIEW_CHART_COL, classes, CHART_PLACE)
+
+    awards = book.add_chart({"type": "column", "subtype": "stacked"})
+    for j, award in enumerate(AWARDS, start=1):
+        awards.add_series({
+            "name": [name, awards_top, j],
+            "categories": [name, awards_top + 1, 0, awards_top + max(movements, 1), 0],
+            "values": [name, awards_top + 1, j, awards_top + max(movements, 1), j],
+            "fill": {"color": AWARD_CHART[award]}, "gap": 80,
+            "data_labels": {"value": True, "num_format": "#,##0;;",
+                            "font": {"name": FONT, "size": 9}},
+        })
+    _chart_fonts(awards, "Đề nghị khen thưởng theo phong trào")
+    sheet.ws.insert_chart(figures_top - 1 + CHART_ROWS, OVERVIEW_CHART_COL, awards, CHART_PLACE)
 
 
 def _comparison_sheet(book, fmt: _Formats, ctx: _Context, report: model.AnnualReport) -> None:
@@ -1379,29 +1522,158 @@ def _trend_sheet(book, fmt: _Formats, ctx: _Context, trend: pd.DataFrame) -> Non
                                                         "object_position": 1})
 
 
+YEAR_COLUMNS = ("dang_ky_moi", "dang_theo_doi", "xuat_sac", "so_viec_tot", "so_hoat_dong")
+YEAR_COLOURS = {"dang_ky_moi": "#BDD7EE", "dang_theo_doi": "#1F4E79", "xuat_sac": "#2E7D32",
+                "so_viec_tot": "#C0504D", "so_hoat_dong": "#9DC3E6"}
+
+
 def _review_overview(book, fmt: _Formats, ctx: _Context, report: model.ReviewReport,
                      trend: pd.DataFrame) -> None:
+    """The window's key figures, the years side by side, movements and types, the honourees;
+    a line chart of exemplars and a column chart of deeds and activities beside the tables."""
+    plan = ctx.plan
     sheet = _Sheet(book.add_worksheet("Tổng quan"), fmt)
-    sheet.fixed.update({0: 52, 1: 14})
-    _titles(sheet, 2, report.title.upper(), ctx.subtitle)
-    sheet.ws.set_row(0, 48)
-    sheet.ws.write_string(3, 0, "Các chỉ số chính của giai đoạn", fmt.section())
-    total = {c: int(trend[c].sum()) for c in trend.columns if c != "nam"}
-    last_year = trend.iloc[-1] if len(trend) else None
-    excellent_years = sorted(report.annual)
-    rows = [
-        ["Số năm có số liệu", len(trend)],
-        ["Điển hình đăng ký mới trong giai đoạn", total.get("dang_ky_moi")],
-        ["Điển hình đang theo dõi (năm cuối)",
-         None if last_year is None or "dang_theo_doi" not in trend else
-         int(last_year["dang_theo_doi"])],
-        ["Lượt điển hình được chấm điểm (theo năm)", total.get("da_cham")],
-        ["Lượt xếp loại Xuất sắc", total.get("xuat_sac")],
-        ["Năm đã đánh giá hằng năm", len(excellent_years)],
-        ["Điển hình tiêu biểu giai đoạn đề nghị tôn vinh", len(report.honourees)],
-        ["Gương người tốt, việc tốt", total.get("so_viec_tot")],
-        ["Hoạt động của các đơn vị", total.get("so_hoat_dong")],
-    ]
-    _grid(sheet, 4, ["Chỉ tiêu", "Số lượng"], rows, ["text", "count"])
+    ws = sheet.ws
+    sheet.fixed.update(OVERVIEW_WIDTHS)
+    _titles(sheet, LIST_COLUMNS, report.title.upper(), ctx.subtitle)
+    ws.set_row(0, 36)
+
+    row = 3
+    ws.write_string(row, 0, "1. Các chỉ số chính của giai đoạn", fmt.section())
+    figures_top = row + 1
+    row = _grid(sheet, figures_top, ["Chỉ tiêu", "Số lượng"],
+                [[f, n] for f, n in review_figures(report)], ["text", "count"])
+    row = _note(sheet, row + 1, LIST_COLUMNS - 1, [window_note(report)])
+
+    row += 2
+    ws.write_string(row, 0, "2. Kết quả qua các năm", fmt.section())
+    years_top = row + 1
+    years = review_years(report, trend)
+    row = _grid(sheet, years_top, ["Năm", *(header(c) for c in YEAR_COLUMNS)], years,
+                ["text", *("count" for _ in YEAR_COLUMNS)])
+
+    row += 2
+    ws.write_string(row, 0, "3. Điển hình đăng ký theo phong trào và loại", fmt.section())
+    row = _grid(sheet, row + 1, ["Phong trào", *TYPES, "Cộng", "Đang theo dõi", "Tiêu biểu"],
+                registered_by_movement(plan, report), ["text", *("count" for _ in range(5))])
+
+    row = max(row + 2, figures_top - 1 + 2 * CHART_ROWS)
+    ws.set_h_pagebreaks([row])  # the honourees print on the second page, below the charts
+    honourees = honouree_list(plan, report.honourees)
+    ws.write_string(row, 0, f"4. {model.PERIOD_EXEMPLAR} đề nghị tôn vinh ({len(honourees)})",
+                    fmt.section())
+    _grid(sheet, row + 1, ["Điển hình", "Loại", "Phong trào", "Số năm Xuất sắc",
+                           "Các năm Xuất sắc", "Trạng thái", "Đơn vị"], honourees,
+          ["text", "centered", "centered", "count", "centered", "centered", "text"])
+
+    _review_charts(book, sheet, figures_top, years_top, len(years))
     sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
                  period_label=ctx.label, repeat=None)
+
+
+def _total(frame: pd.DataFrame, column: str) -> int:
+    return int(sum(int(v) for v in frame[column] if not is_blank(v))) if column in frame else 0
+
+
+def review_figures(report: model.ReviewReport) -> list[tuple[str, int]]:
+    """The window's headline numbers: exemplars (from the register), honourees, deeds."""
+    register = report.register
+    status = [str(v) for v in register["trang_thai"]]
+    dated = [c for c in register.columns if c.startswith("tong_diem_")]
+    assessed = sum(1 for r in register[dated].itertuples(index=False)
+                   if any(not is_blank(v) for v in r)) if dated else 0
+    return [
+        ("Điển hình đăng ký trong giai đoạn", len(register)),
+        ("Điển hình đang theo dõi cuối giai đoạn", status.count(ACTIVE)),
+        ("Điển hình đã rút đăng ký", status.count(WITHDRAWN)),
+        ("Điển hình được chấm điểm", assessed),
+        ("Lượt xếp loại Xuất sắc (cộng các năm)", _total(report.counts, "xuat_sac")),
+        ("Điển hình tiêu biểu đề nghị tôn vinh", len(report.honourees)),
+        ("Gương người tốt, việc tốt", _total(report.deeds, "so_viec_tot")),
+        ("Trong đó đề nghị tuyên truyền", _total(report.deeds, "so_de_nghi_tuyen_truyen")),
+        ("Hoạt động của các đơn vị", _total(report.deeds, "so_hoat_dong")),
+        ("Lượt người tham gia hoạt động", _total(report.deeds, "so_nguoi_tham_gia")),
+    ]
+
+
+def year_label(report: model.ReviewReport, year: int) -> str:
+    """'2023', or '2023 (quý I – II)' for a year the window cuts."""
+    first = report.first if report.first.year == year else None
+    last = report.last if report.last.year == year else None
+    start, end = (first.quarter if first else 1), (last.quarter if last else 4)
+    if (start, end) == (1, 4):
+        return str(year)
+    if start == end:
+        return f"{year} (quý {ROMAN_OF[start]})"
+    return f"{year} (quý {ROMAN_OF[start]} – {ROMAN_OF[end]})"
+
+
+def window_note(report: model.ReviewReport) -> str:
+    done = sorted(report.annual)
+    cut = [y for y in range(report.first.year, report.last.year + 1) if y not in done]
+    text = (f"Giai đoạn từ {report.first.label} đến {report.last.label}; "
+            f"đã đánh giá cả năm: {', '.join(str(y) for y in done) or 'chưa có năm nào'}")
+    if cut:
+        text += (f"; năm {', '.join(str(y) for y in cut)} tính theo các quý trong giai đoạn, "
+                 "chưa đánh giá cả năm")
+    return text + "."
+
+
+def review_years(report: model.ReviewReport, trend: pd.DataFrame) -> list[list]:
+    """One row per year: its label, then YEAR_COLUMNS from the trend (0 where absent)."""
+    return [[year_label(report, int(r["nam"])),
+             *(0 if is_blank(r.get(c)) else int(r[c]) for c in YEAR_COLUMNS)]
+            for r in trend.to_dict("records")]
+
+
+def registered_by_movement(plan: Plan, report: model.ReviewReport) -> list[list]:
+    """Per movement: registered collectives, individuals, total, active at the end, honourees."""
+    register, honourees = report.register, report.honourees
+    rows = []
+    for m in plan.movements:
+        mine = where(register, [str(v) == m.code for v in register["phong_trao"]])
+        types = count_by(mine, "loai", TYPES)
+        rows.append([m.short, *types, sum(types), count_by(mine, "trang_thai", (ACTIVE,))[0],
+                     sum(1 for v in honourees["phong_trao"] if str(v) == m.code)])
+    return rows
+
+
+def honouree_list(plan: Plan, honourees: pd.DataFrame) -> list[list]:
+    names = unit_names(plan)
+    return [[r["ten"], r["loai"], r["phong_trao"], r["so_nam_xuat_sac"], r["nam_xuat_sac"],
+             r["trang_thai"], names.get(str(r["ma_don_vi"]), str(r["ma_don_vi"]))]
+            for r in in_unit_order(honourees, plan, by_name="ten").to_dict("records")]
+
+
+def _review_charts(book, sheet: _Sheet, figures_top: int, years_top: int, years: int) -> None:
+    """Exemplars over the years (new registrations as columns, active and Xuất sắc as lines,
+    one combined chart); good deeds and activities over the years (columns)."""
+    name = sheet.ws.get_name()
+    last = years_top + max(years, 1)
+
+    def series(j: int, position: str) -> dict:
+        return {"name": [name, years_top, j], "categories": [name, years_top + 1, 0, last, 0],
+                "values": [name, years_top + 1, j, last, j],
+                "data_labels": {"value": True, "position": position,
+                                "font": {"name": FONT, "size": 9}}}
+
+    exemplars = book.add_chart({"type": "column"})
+    line = book.add_chart({"type": "line"})
+    deeds = book.add_chart({"type": "column"})
+    for j, key in enumerate(YEAR_COLUMNS, start=1):
+        colour = YEAR_COLOURS[key]
+        if key == "dang_ky_moi":
+            exemplars.add_series({**series(j, "inside_base"), "fill": {"color": colour},
+                                  "gap": 120})
+        elif key in ("dang_theo_doi", "xuat_sac"):
+            line.add_series({**series(j, "above"), "line": {"color": colour, "width": 2.25},
+                             "marker": {"type": "circle", "fill": {"color": colour},
+                                        "border": {"color": colour}}})
+        else:
+            deeds.add_series({**series(j, "outside_end"), "fill": {"color": colour},
+                              "gap": 80})
+    exemplars.combine(line)
+    _chart_fonts(exemplars, "Điển hình qua các năm")
+    _chart_fonts(deeds, "Người tốt, việc tốt và hoạt động qua các năm")
+    sheet.ws.insert_chart(figures_top - 1, OVERVIEW_CHART_COL, exemplars, CHART_PLACE)
+    sheet.ws.insert_chart(figures_top - 1 + CHART_ROWS, OVERVIEW_CHART_COL, deeds, CHART_PLACE)

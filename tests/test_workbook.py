@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from pipeline import model
+from pipeline.review import ACTIVE, WITHDRAWN
 from pipeline.workbook import (
     ANNUAL_SHEETS,
     COUNCIL_FILL,
@@ -25,9 +27,12 @@ from pipeline.workbook import (
     has_header,
     header,
     register_layout,
+    review_figures,
     write_annual_workbook,
     write_period_workbook,
     write_review_workbook,
+    year_changes,
+    year_label,
 )
 from tests.factories import (
     FORMULA_TEXT,
@@ -366,8 +371,8 @@ def test_review_workbook(tmp_path):
     col = register_headers.index("Điểm quý II/2021") + 1
     first = register.cell(HEADER_ROW + 1, col)
     assert (first.value, first.fill.fgColor.rgb) == (96, "FFC6EFCE")  # VP-01, Xuất sắc
-    with zipfile.ZipFile(path) as z:
-        assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2
+    with zipfile.ZipFile(path) as z:  # two on the overview, two on the trends sheet
+        assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 4
 
 
 def test_real_pipeline_report_writes_a_consistent_workbook(tmp_path):
@@ -466,3 +471,309 @@ def test_register_folds_quarters_behind_each_evaluated_year(tmp_path):
     proposals = _column(ws, "Đề xuất năm 2024")
     assert set(proposals) - {None} <= {"Bằng khen UBND tỉnh", "Giấy khen Giám đốc Sở",
                                        "Biểu dương"}
+
+
+# ---- the annual and review overviews ----
+def _section(ws, title: str) -> list[list]:
+    """The Excel table under a section title of an overview: its header row, then its rows."""
+    start = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith(title))
+    for table in ws.tables.values():
+        low_col, low_row, high_col, high_row = openpyxl.utils.range_boundaries(table.ref)
+        if low_row == start + 1:
+            return [[c.value for c in row] for row in ws.iter_rows(
+                min_row=low_row, max_row=high_row, min_col=low_col, max_col=high_col)]
+    raise AssertionError(f"no table under {title!r}")
+
+
+def _overview_charts(path) -> list[str]:
+    """The chart XML of the first sheet (Tổng quan), in the drawing's order."""
+    with zipfile.ZipFile(path) as z:
+        drawing = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        number = re.search(r"drawing(\d+)\.xml", drawing).group(1)
+        rels = z.read(f"xl/drawings/_rels/drawing{number}.xml.rels").decode()
+        return [z.read(f"xl/charts/{n}").decode() for n in re.findall(r"charts/(chart\d+\.xml)",
+                                                                        rels)]
+
+
+def _refs(xml: str) -> list[str]:
+    return re.findall(r"<c:f>([^<]+)</c:f>", xml)
+
+
+def _cells(ws, ref: str) -> list:
+    """The values of a chart reference like 'Tổng quan'!$B$8:$B$11."""
+    low_col, low_row, high_col, high_row = openpyxl.utils.range_boundaries(
+        ref.split("!")[1].replace("$", ""))
+    return [c.value for row in ws.iter_rows(min_row=low_row, max_row=high_row, min_col=low_col,
+                                            max_col=high_col) for c in row]
+
+
+@pytest.fixture(scope="module")
+def annual_report():
+    return make_annual_report(2024)
+
+
+@pytest.fixture(scope="module")
+def annual_path(annual_report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("annual_ov") / "TongHop_2024.xlsx"
+    write_annual_workbook(annual_report, path)
+    return path
+
+
+def test_annual_overview_key_figures_equal_the_frames(annual_path, annual_report):
+    ws = openpyxl.load_workbook(annual_path)["Tổng quan"]
+    now, before = annual_report.evaluations, annual_report.previous
+    table = _section(ws, "1. Kết quả đánh giá")
+    assert table[0] == ["Chỉ tiêu", "Năm 2024", "Năm 2023", "Tăng, giảm"]
+    figures = {r[0]: r[1:] for r in table[1:]}
+    assert list(figures) == [
+        "Điển hình được đánh giá", "Đủ điều kiện xét khen", "Xếp loại Xuất sắc", "Xếp loại Tốt",
+        "Xếp loại Đạt", "Xếp loại Chưa đạt", model.BANG_KHEN, model.GIAY_KHEN, model.PRAISE]
+    assert figures["Điển hình được đánh giá"] == [len(now), len(before), 0]
+    assert figures["Đủ điều kiện xét khen"][0] == int(now["du_dieu_kien"].sum()) == 7
+    for cls in ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt"):
+        n, b = int((now["xep_loai"] == cls).sum()), int((before["xep_loai"] == cls).sum())
+        assert figures[f"Xếp loại {cls}"] == [n, b, n - b], cls
+    # the factory's VP-01 and QLXD-02 are Xuất sắc the second year running in 2024
+    assert figures[model.BANG_KHEN] == [2, 1, 1]
+    assert figures[model.GIAY_KHEN] == [0, 1, -1]
+    assert figures[model.PRAISE] == [3, 3, 0]
+    xs = next(c for c in ws["A"] if c.value == "Xếp loại Xuất sắc")
+    assert xs.fill.fgColor.rgb == "FFC6EFCE"
+    assert ws.cell(xs.row + 4, 1).value == model.BANG_KHEN  # proposals follow the classes
+
+
+def test_annual_overview_by_movement_and_type_against_last_year(annual_path, annual_report):
+    ws = openpyxl.load_workbook(annual_path)["Tổng quan"]
+    table = _section(ws, "2. Điển hình được đánh giá theo phong trào và loại")
+    assert table[0] == ["Phong trào", "Tập thể", "Cá nhân", "Cộng", "Năm 2023", "Tăng, giảm"]
+    now = annual_report.evaluations
+    expected = []
+    for m in annual_report.plan.movements:
+        mine = now[now["phong_trao"] == m.code]
+        kinds = [int((mine["loai"] == k).sum()) for k in ("Tập thể", "Cá nhân")]
+        expected.append([m.short, *kinds, sum(kinds), sum(kinds), 0])  # same exemplars in 2023
+    assert table[1:] == expected
+    assert table[1:] == [["Văn hóa công sở", 2, 0, 2, 2, 0],
+                         ["Học tập và làm theo Bác", 1, 2, 3, 3, 0],
+                         ["Nhiệm vụ chính trị, chuyên môn", 1, 3, 4, 4, 0]]
+    awards = _section(ws, "3. Đề nghị khen thưởng theo phong trào")
+    assert awards == [["Phong trào", "Bằng khen", "Giấy khen", "Biểu dương", "Cộng"],
+                      ["Văn hóa công sở", 0, 0, 1, 1],
+                      ["Học tập và làm theo Bác", 1, 0, 0, 1],
+                      ["Nhiệm vụ chính trị, chuyên môn", 1, 0, 2, 3]]
+
+
+def test_annual_overview_lists_who_is_proposed(annual_path, annual_report):
+    ws = openpyxl.load_workbook(annual_path)["Tổng quan"]
+    table = _section(ws, f"4. {model.BANG_KHEN}")
+    assert ws.cell(next(c.row for c in ws["A"] if c.value and str(c.value).startswith(
+        "4. ")), 1).value == f"4. {model.BANG_KHEN} (2)"
+    assert table == [
+        ["Điển hình", "Loại", "Phong trào", "Tổng điểm", "Hạng/chỉ tiêu", "Xếp loại năm trước",
+         "Đơn vị"],
+        ["Nguyễn Thị Hoa", "Cá nhân", "NVCT", 96, "1/1", "Xuất sắc", "Văn phòng Sở"],
+        ["Lê Thị Ánh", "Cá nhân", "HCM", 94, "1/1", "Xuất sắc", "Phòng Quản lý xây dựng"]]
+    proposed = annual_report.evaluations
+    proposed = proposed[proposed["de_xuat"] == model.BANG_KHEN]
+    assert [r[0] for r in table[1:]] == list(proposed["ten"])
+    assert [Decimal(str(r[3])).quantize(Decimal("0.01")) for r in table[1:]] == list(
+        proposed["tong_diem"])
+    assert _section(ws, f"5. {model.GIAY_KHEN}")[1:] == [["(không có)", *[None] * 6]]
+    note = next(c.value for c in ws["A"] if str(c.value).startswith("Hạng/chỉ tiêu"))
+    assert note.endswith("(30 % số điển hình đủ điều kiện).")
+
+
+def test_annual_overview_says_what_changed_since_last_year(annual_report):
+    evaluations = annual_report.evaluations
+    before = list(evaluations["xep_loai_nam_truoc"])
+    # one exemplar rose (Tốt → Xuất sắc), one fell (Xuất sắc → Đạt), one is new
+    classes = list(evaluations["xep_loai"])
+    first_xs, first_dat = classes.index("Xuất sắc"), classes.index("Đạt")
+    before[first_xs], before[first_dat] = "Tốt", "Xuất sắc"
+    before[classes.index("Tốt")] = None
+    changed = replace(annual_report,
+                      evaluations=evaluations.assign(xep_loai_nam_truoc=before),
+                      previous=pd.concat([annual_report.previous, annual_report.previous.head(1)
+                                          .assign(ma_dien_hinh="CU-01")], ignore_index=True))
+    assert year_changes(changed) == [
+        "So với năm 2023: 1 điển hình nâng xếp loại, 1 điển hình giảm xếp loại, 6 điển hình "
+        "giữ nguyên; 1 điển hình lần đầu được đánh giá; 1 điển hình được đánh giá năm 2023 "
+        "không còn trong danh sách năm nay (đã rút hoặc không chấm điểm)."]
+    assert year_changes(replace(annual_report, previous=None)) == [
+        "Năm 2023 không có số liệu đánh giá để so sánh."]
+
+
+def test_annual_overview_has_two_native_charts_on_the_figures(annual_path):
+    wb = openpyxl.load_workbook(annual_path)
+    ws = wb["Tổng quan"]
+    classes, awards = _overview_charts(annual_path)
+    with zipfile.ZipFile(annual_path) as z:  # the overview's charts are the book's only ones
+        assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2
+    assert '<c:barDir val="col"/>' in classes and '<c:grouping val="clustered"/>' in classes
+    assert classes.count("<c:ser>") == 2  # this year and the year before
+    refs = _refs(classes)
+    assert [_cells(ws, r) for r in refs] == [
+        ["Năm 2024"], ["Xếp loại Xuất sắc", "Xếp loại Tốt", "Xếp loại Đạt", "Xếp loại Chưa đạt"],
+        [6, 1, 1, 1], ["Năm 2023"],
+        ["Xếp loại Xuất sắc", "Xếp loại Tốt", "Xếp loại Đạt", "Xếp loại Chưa đạt"], [6, 1, 1, 1]]
+    assert "Xếp loại điển hình năm 2024 so với năm 2023" in classes
+    assert '<c:barDir val="col"/>' in awards and '<c:grouping val="stacked"/>' in awards
+    refs = _refs(awards)
+    assert [_cells(ws, r) for r in refs[:3]] == [
+        ["Bằng khen"], ["Văn hóa công sở", "Học tập và làm theo Bác",
+                        "Nhiệm vụ chính trị, chuyên môn"], [0, 1, 1]]
+    assert [_cells(ws, r) for r in refs[3::3]] == [["Giấy khen"], ["Biểu dương"]]
+    assert "Times New Roman" in awards
+
+
+def test_annual_overview_without_a_previous_year(annual_report, tmp_path):
+    path = tmp_path / "TongHop_2024.xlsx"
+    write_annual_workbook(replace(annual_report, previous=None), path)
+    ws = openpyxl.load_workbook(path)["Tổng quan"]
+    table = _section(ws, "1. Kết quả đánh giá")
+    assert table[1] == ["Điển hình được đánh giá", 9, None, None]
+    classes = _overview_charts(path)[0]
+    assert classes.count("<c:ser>") == 1 and "so với năm" not in classes
+
+
+@pytest.mark.parametrize("kind", ["annual", "review"])
+def test_overviews_print_on_a4_landscape_one_page_wide_lists_on_page_two(kind, tmp_path,
+                                                                          annual_report):
+    path = tmp_path / "book.xlsx"
+    if kind == "annual":
+        write_annual_workbook(annual_report, path)
+        footer, first_list = "năm 2024", f"4. {model.BANG_KHEN}"
+    else:
+        write_review_workbook(make_review_report("tong-ket"), path)
+        footer, first_list = "Quý I/2021 – Quý I/2025", "4. Điển hình tiêu biểu giai đoạn"
+    ws = openpyxl.load_workbook(path)["Tổng quan"]
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.oddFooter.center.text == footer and ws.oddFooter.right.text == "Trang &P/&N"
+    assert ws.freeze_panes == "A4"
+    start = next(c.row for c in ws["A"] if str(c.value or "").startswith(first_list))
+    # the break lies below both charts (rows 4 to 35) and right above the first list
+    assert [b.id for b in ws.row_breaks.brk] == [start - 1] and start - 1 >= 35
+    assert len(ws.tables) == (5 if kind == "annual" else 4)  # every block has its own filter
+
+
+@pytest.fixture(scope="module")
+def review_report():
+    return make_review_report("tong-ket")
+
+
+@pytest.fixture(scope="module")
+def review_path(review_report, tmp_path_factory):
+    path = tmp_path_factory.mktemp("review_ov") / "TongHop_tong-ket-2021-2025.xlsx"
+    write_review_workbook(review_report, path)
+    return path
+
+
+def test_review_overview_key_figures_equal_the_frames(review_path, review_report):
+    ws = openpyxl.load_workbook(review_path)["Tổng quan"]
+    register, counts, deeds = review_report.register, review_report.counts, review_report.deeds
+    figures = dict(r for r in _section(ws, "1. Các chỉ số chính")[1:])
+    scored = register[[c for c in register.columns if c.startswith("tong_diem_")]]
+    assert figures == {
+        "Điển hình đăng ký trong giai đoạn": len(register),
+        "Điển hình đang theo dõi cuối giai đoạn": int((register["trang_thai"] == ACTIVE).sum()),
+        "Điển hình đã rút đăng ký": 0,
+        "Điển hình được chấm điểm": int(scored.notna().any(axis=1).sum()),
+        "Lượt xếp loại Xuất sắc (cộng các năm)": int(counts["xuat_sac"].sum()),
+        "Điển hình tiêu biểu đề nghị tôn vinh": len(review_report.honourees),
+        "Gương người tốt, việc tốt": int(deeds["so_viec_tot"].sum()),
+        "Trong đó đề nghị tuyên truyền": int(deeds["so_de_nghi_tuyen_truyen"].sum()),
+        "Hoạt động của các đơn vị": int(deeds["so_hoat_dong"].sum()),
+        "Lượt người tham gia hoạt động": int(deeds["so_nguoi_tham_gia"].sum()),
+    }
+    assert [figures["Điển hình đăng ký trong giai đoạn"],
+            figures["Lượt xếp loại Xuất sắc (cộng các năm)"],
+            figures["Điển hình tiêu biểu đề nghị tôn vinh"]] == [10, 27, 5]
+    note = next(c.value for c in ws["A"] if str(c.value).startswith("Giai đoạn"))
+    assert note == ("Giai đoạn từ quý I năm 2021 đến quý I năm 2025; đã đánh giá cả năm: 2021, "
+                    "2022, 2023, 2024; năm 2025 tính theo các quý trong giai đoạn, chưa đánh giá "
+                    "cả năm.")
+
+
+def test_review_overview_counts_withdrawn_exemplars_apart(review_report):
+    register = review_report.register
+    status = [WITHDRAWN if i in (0, 3) else s for i, s in enumerate(register["trang_thai"])]
+    figures = dict(review_figures(replace(review_report,
+                                          register=register.assign(trang_thai=status))))
+    assert (figures["Điển hình đăng ký trong giai đoạn"],
+            figures["Điển hình đang theo dõi cuối giai đoạn"],
+            figures["Điển hình đã rút đăng ký"]) == (10, 8, 2)
+
+
+def test_review_overview_years_side_by_side(review_path, review_report):
+    ws = openpyxl.load_workbook(review_path)["Tổng quan"]
+    table = _section(ws, "2. Kết quả qua các năm")
+    assert table[0] == ["Năm", "Đăng ký mới", "Đang theo dõi", "Xuất sắc", "Người tốt việc tốt",
+                        "Hoạt động"]
+    counts, deeds = review_report.counts, review_report.deeds
+    expected = []
+    for year in range(2021, 2026):
+        c, d = counts[counts["nam"] == year], deeds[deeds["nam"] == year]
+        expected.append([str(year) if year < 2025 else "2025 (quý I)",
+                         int(c["dang_ky_moi"].sum()), int(c["dang_theo_doi"].sum()),
+                         int(c["xuat_sac"].sum()), int(d["so_viec_tot"].sum()),
+                         int(d["so_hoat_dong"].sum())])
+    assert table[1:] == expected
+    assert table[1] == ["2021", 5, 5, 4, 12, 12]
+    by_movement = _section(ws, "3. Điển hình đăng ký theo phong trào và loại")
+    assert by_movement == [
+        ["Phong trào", "Tập thể", "Cá nhân", "Cộng", "Đang theo dõi", "Tiêu biểu"],
+        ["Văn hóa công sở", 2, 1, 3, 3, 1], ["Học tập và làm theo Bác", 1, 2, 3, 3, 1],
+        ["Nhiệm vụ chính trị, chuyên môn", 1, 3, 4, 4, 3]]
+    assert sum(r[3] for r in by_movement[1:]) == len(review_report.register)
+
+
+@pytest.mark.parametrize(("first", "last", "year", "label"), [
+    ("2021-Q1", "2025-Q1", 2025, "2025 (quý I)"),
+    ("2021-Q1", "2023-Q2", 2023, "2023 (quý I – II)"),
+    ("2021-Q3", "2023-Q2", 2021, "2021 (quý III – IV)"),
+    ("2021-Q1", "2023-Q2", 2022, "2022"),
+])
+def test_review_year_labels_say_which_quarters_a_cut_year_holds(review_report, first, last,
+                                                                 year, label):
+    from pipeline.periods import parse_period
+    window = replace(review_report, first=parse_period(first), last=parse_period(last))
+    assert year_label(window, year) == label
+
+
+def test_review_overview_lists_the_honourees(review_path, review_report):
+    ws = openpyxl.load_workbook(review_path)["Tổng quan"]
+    table = _section(ws, "4. Điển hình tiêu biểu giai đoạn đề nghị tôn vinh")
+    assert table[0] == ["Điển hình", "Loại", "Phong trào", "Số năm Xuất sắc",
+                        "Các năm Xuất sắc", "Trạng thái", "Đơn vị"]
+    assert table[1] == ["Nguyễn Thị Hoa", "Cá nhân", "NVCT", 4, "2021, 2022, 2023, 2024",
+                        "Đang theo dõi", "Văn phòng Sở"]
+    assert sorted(r[0] for r in table[1:]) == sorted(review_report.honourees["ten"])
+    assert [r[3] for r in table[1:]] == [4, 3, 4, 4, 4]
+
+
+def test_review_overview_has_a_line_and_column_chart_over_the_years(review_path):
+    ws = openpyxl.load_workbook(review_path)["Tổng quan"]
+    exemplars, deeds = _overview_charts(review_path)
+    # new registrations as columns, combined with lines for active and Xuất sắc
+    assert "<c:barChart>" in exemplars and "<c:lineChart>" in exemplars
+    years = ["2021", "2022", "2023", "2024", "2025 (quý I)"]
+    refs = [_cells(ws, r) for r in _refs(exemplars)]
+    assert refs == [["Đăng ký mới"], years, [5, 3, 1, 0, 1], ["Đang theo dõi"], years,
+                    [5, 8, 9, 9, 10], ["Xuất sắc"], years, [4, 5, 6, 6, 6]]
+    line = exemplars[exemplars.index("<c:lineChart>"):]
+    assert line.count("<c:ser>") == 2
+    assert "<c:lineChart>" not in deeds and deeds.count("<c:ser>") == 2
+    assert [_cells(ws, r) for r in _refs(deeds)][::3] == [["Người tốt việc tốt"], ["Hoạt động"]]
+    assert "Người tốt, việc tốt và hoạt động qua các năm" in deeds
+
+
+@pytest.mark.parametrize("kind", ["annual", "review"])
+def test_annual_and_review_writes_give_identical_bytes(kind, tmp_path, annual_report,
+                                                        review_report):
+    write = (lambda p: write_annual_workbook(annual_report, p)) if kind == "annual" else (
+        lambda p: write_review_workbook(review_report, p))
+    write(tmp_path / "a.xlsx")
+    write(tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
