@@ -233,6 +233,13 @@ def kind_of(column: str) -> str:
 # ---- values --------------------------------------------------------------------------------------
 def is_blank(value: object) -> bool:
     """None, NaN, pd.NA, NaT and '' are blank (frames from pandas may hold any of them)."""
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs for every cell of a province's tables
+        return not value.strip()
+    if kind is float:
+        return value != value  # NaN
+    if kind is int or kind is bool:
+        return False
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
     try:
@@ -279,16 +286,30 @@ def unit_names(plan: Plan) -> dict[str, str]:
     return {u.code: u.name for u in plan.units}
 
 
+def unit_positions(plan: Plan) -> dict[str, int]:
+    """Each unit code's place in the plan (`Plan.unit_order` as one lookup table)."""
+    positions: dict[str, int] = {}
+    for i, unit in enumerate(plan.units):
+        positions.setdefault(unit.code, i)
+    return positions
+
+
+def _texts(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column's values as text, '' for blanks and for a missing column."""
+    if column not in frame:
+        return [""] * len(frame)
+    return ["" if is_blank(v) else str(v) for v in frame[column]]
+
+
 def in_unit_order(frame: pd.DataFrame, plan: Plan, *then: str, by_name: str = "") -> pd.DataFrame:
     """A new frame in the plan's unit order, then by `then` columns, then by a name (Vietnamese)."""
-    def key(i: int) -> tuple:
-        row = frame.iloc[i]
-        unit = "" if is_blank(row.get("ma_don_vi")) else str(row["ma_don_vi"])
-        rest = tuple("" if is_blank(row.get(c)) else str(row[c]) for c in then)
-        name = vn_sort_key(row.get(by_name)) if by_name and not is_blank(row.get(by_name)) else ()
-        return (plan.unit_order(unit), unit, name, rest)
-
-    order = sorted(range(len(frame)), key=key)
+    positions, after = unit_positions(plan), len(plan.units)
+    units = _texts(frame, "ma_don_vi")
+    rest = list(zip(*(_texts(frame, c) for c in then), strict=True)) if then else [()] * len(frame)
+    names = ([() if is_blank(v) else vn_sort_key(v) for v in frame[by_name]]
+             if by_name and by_name in frame else [()] * len(frame))
+    keys = [(positions.get(u, after), u, n, r) for u, n, r in zip(units, names, rest, strict=True)]
+    order = sorted(range(len(frame)), key=keys.__getitem__)
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -318,6 +339,7 @@ class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
         self.cache: dict[tuple, object] = {}
+        self.cells: dict[tuple, object] = {}
 
     def get(self, **props):
         key = tuple(sorted(props.items()))
@@ -326,6 +348,12 @@ class _Formats:
         return self.cache[key]
 
     def cell(self, kind: str, fill: str | None = None, bold: bool = False, column: str = ""):
+        key = (kind, fill, bold, column)
+        if key not in self.cells:
+            self.cells[key] = self._cell(kind, fill, bold, column)
+        return self.cells[key]
+
+    def _cell(self, kind: str, fill: str | None, bold: bool, column: str):
         props: dict = {"border": 1, "border_color": "#A6A6A6", "valign": "top",
                        "font_size": FONT_SIZE}
         if kind == "score":
@@ -370,7 +398,27 @@ class _Formats:
         return self.get(font_size=FONT_SIZE, **extra)
 
 
-CellFill = Callable[[dict, str], str | None]
+class _Columns:
+    """A frame's columns as lists of Python values, each converted once, on first use."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.lists: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def values(self, column: str) -> list:
+        """The column's values (all None for a column the frame lacks)."""
+        if column not in self.lists:
+            self.lists[column] = (self.frame[column].tolist() if column in self.frame
+                                  else [None] * len(self.frame))
+        return self.lists[column]
+
+
+# A table column's own fill per row (or None where the column has none): given the column id
+# and the table's columns; a fill it gives wins over the value's fill of `fills`.
+CellFill = Callable[[str, _Columns], Sequence[str | None] | None]
 
 
 @dataclass
@@ -382,6 +430,8 @@ class _Sheet:
     widths: dict[int, float] = field(default_factory=dict)
     fixed: dict[int, float] = field(default_factory=dict)
     wrapped: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    # the wrapped texts of whole table columns: (first row, column, texts; None for no text)
+    blocks: list[tuple[int, int, list[str | None]]] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)
     folded: set[int] = field(default_factory=set)  # columns grouped one level, collapsed
 
@@ -419,19 +469,22 @@ class _Sheet:
             self.widen(left + j, _header_width(text))
             self.wrapped.setdefault(top, []).append((left + j, text))
         self.header_rows.append(top)
-        records = frame.to_dict("records")
-        for i, record in enumerate(records, start=1):
-            for j, column in enumerate(columns):
-                kind = kind_of(column)
-                value = record.get(column)
-                shown = display_text(value, kind)
-                fill = fills.get(column, {}).get(shown)
-                if cell_fill:
-                    fill = cell_fill(record, column) or fill
-                self.write(top + i, left + j, value, kind,
-                           self.fmt.cell(kind, fill, column=column))
-        last = top + max(len(records), 1)
-        if not records:
+        rows = _Columns(frame)
+        # Column by column: what to write and its format; then row by row, which keeps the
+        # order strings are first written in (the shared-strings table, hence the bytes).
+        specs = [self._column(rows, column, top + 1, left + j, fills.get(column, {}), cell_fill)
+                 for j, column in enumerate(columns)]
+        blank = self.ws.write_blank
+        for i in range(len(rows)):
+            row = top + 1 + i
+            for col, write, values, formats in specs:
+                value = values[i]
+                if value is None:
+                    blank(row, col, None, formats[i])
+                else:
+                    write(row, col, value, formats[i])
+        last = top + max(len(rows), 1)
+        if not len(rows):
             for j in range(len(columns)):
                 self.ws.write_blank(top + 1, left + j, None, self.fmt.cell("text"))
             self.ws.write_string(top + 1, left, "(không có)", self.fmt.cell("text"))
@@ -442,6 +495,70 @@ class _Sheet:
                              "header_format": head} for c in columns],
             })
         return last
+
+    def _column(self, rows: _Columns, column: str, first: int, col: int,
+                fills: dict[str, str], cell_fill: CellFill | None) -> tuple:
+        """One table column as (col, writer, values to write or None for a blank, formats);
+        widens the column to its longest value and keeps its wrapped texts."""
+        ws, kind = self.ws, kind_of(column)
+        given = rows.values(column)
+        blank = [is_blank(v) for v in given]
+        texts: dict[tuple, str] = {}  # (type, value) -> the text shown, computed once
+
+        def shown(value: object) -> str:
+            try:
+                key = (type(value), value)
+                if key not in texts:
+                    texts[key] = display_text(value, kind)
+                return texts[key]
+            except TypeError:  # an unhashable value
+                return display_text(value, kind)
+
+        shown_all = ["" if b else shown(v) for v, b in zip(given, blank, strict=True)]
+        if not all(blank):
+            self.widen(col, max(_measure(t, kind) for t in
+                                {t for t, b in zip(shown_all, blank, strict=True) if not b}))
+        own = cell_fill(column, rows) if cell_fill else None
+        chosen = ([f or fills.get(t) for f, t in zip(own, shown_all, strict=True)] if own
+                  else [fills.get(t) for t in shown_all] if fills else [None] * len(given))
+        by_fill: dict[str | None, object] = {}
+        for fill in chosen:
+            if fill not in by_fill:
+                by_fill[fill] = self.fmt.cell(kind, fill, column=column)
+        formats = [by_fill[f] for f in chosen]
+        if kind in ("score", "criterion", "count", "int", "delta"):
+            number = float if kind in ("score", "criterion") else int
+            values = [None if b else number(v) for v, b in zip(given, blank, strict=True)]
+            return col, ws.write_number, values, formats
+        if kind == "date":
+            values = [None if b else dt.datetime.combine(_as_date(v), dt.time())
+                      for v, b in zip(given, blank, strict=True)]
+            return col, ws.write_datetime, values, formats
+        values = [None if b else t for t, b in zip(shown_all, blank, strict=True)]
+        self.blocks.append((first, col, values))
+        return col, ws.write_string, values, formats
+
+    def row_lines(self, widths: dict[int, float]) -> dict[int, int]:
+        """Per row holding wrapped text: the most lines one of its cells needs in its column's
+        width; the folded (hidden) columns count only in a row that has nothing else."""
+        cells = [(row, col, [text]) for row, items in self.wrapped.items()
+                 for col, text in items]
+        most: dict[int, list[int]] = {}  # row -> [most lines in a shown column (0: none), most]
+        for first, col, texts in self.blocks + cells:
+            width, folded = widths.get(col, 10), col in self.folded
+            counted: dict[str, int] = {}
+            for i, text in enumerate(texts):
+                if text is None:
+                    continue
+                lines = counted.get(text)
+                if lines is None:
+                    lines = counted[text] = _lines(text, width)
+                entry = most.setdefault(first + i, [0, 0])
+                if not folded and lines > entry[0]:
+                    entry[0] = lines
+                if lines > entry[1]:
+                    entry[1] = lines
+        return {row: shown or every for row, (shown, every) in most.items()}
 
     def finish(self, *, freeze: tuple[int, int] | None, filter_range: tuple | None,
                footer_title: str, period_label: str, repeat: tuple[int, int] | None,
@@ -459,10 +576,9 @@ class _Sheet:
                 if col + 1 not in self.folded:
                     ws.set_column(col + 1, col + 1, round(final.get(col + 1, 8.43), 1), None,
                                   {"collapsed": True})
-        for row, cells in sorted(self.wrapped.items()):
-            cells = [(col, text) for col, text in cells if col not in self.folded] or cells
-            lines = max(_lines(text, final.get(col, 10)) for col, text in cells)
-            if lines > 1 or row in self.header_rows:
+        headers = set(self.header_rows)
+        for row, lines in sorted(self.row_lines(final).items()):
+            if lines > 1 or row in headers:
                 ws.set_row(row, LINE_HEIGHT * max(lines, 1) + 3)
         if freeze:
             ws.freeze_panes(*freeze)
@@ -653,16 +769,15 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
     columns = lead + criteria + tail
     own = {m.code: {c.code for c in plan.criteria_of(m.code)} for m in plan.movements}
 
-    def council_fill(record: dict, column: str) -> str | None:
+    def council_fill(column: str, rows: _Columns) -> list[str | None] | None:
         m = _CRITERION.match(column)
         if not m:
             return None
-        code = m.group(1)
-        if code not in own.get(str(record.get("phong_trao")), {code}):
-            return NOT_APPLICABLE_FILL
-        if m.group(2) == "_hd" and not is_blank(record.get(column)):
-            return COUNCIL_FILL
-        return None
+        code, council = m.group(1), m.group(2) == "_hd"
+        return [NOT_APPLICABLE_FILL if code not in own.get(str(movement), {code})
+                else COUNCIL_FILL if council and not is_blank(value) else None
+                for movement, value in zip(rows.values("phong_trao"), rows.values(column),
+                                           strict=True)]
 
     sheet = _Sheet(book.add_worksheet("Chấm điểm"), fmt)
     for j, column in enumerate(columns):
@@ -842,12 +957,12 @@ def exemplars_by_movement(plan: Plan, registrations: pd.DataFrame) -> list[tuple
 
 def classes_by_unit(plan: Plan, scores: pd.DataFrame) -> list[tuple[str, list[int]]]:
     """Classification counts per unit with scored exemplars, in the plan's order."""
-    out = []
-    for unit in plan.units:
-        rows = where(scores, [str(v) == unit.code for v in scores["ma_don_vi"]])
-        if len(rows):
-            out.append((unit.name, count_by(rows, "xep_loai", CLASSES)))
-    return out
+    classes: dict[str, list[str]] = {}  # unit code -> its exemplars' classes (blanks left out)
+    given = scores["xep_loai"] if "xep_loai" in scores else [None] * len(scores)
+    for code, cls in zip(scores["ma_don_vi"], given, strict=True):
+        classes.setdefault(str(code), []).extend(() if is_blank(cls) else (str(cls),))
+    return [(unit.name, [classes[unit.code].count(c) for c in CLASSES])
+            for unit in plan.units if unit.code in classes]
 
 
 def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodReport) -> None:
@@ -1407,16 +1522,19 @@ def register_layout(columns: Iterable[str]) -> tuple[list[str], set[str]]:
     return order, folded
 
 
+def quarter_class(column: str, rows: _Columns) -> list[str | None] | None:
+    """A quarter's total (`tong_diem_2024_q3`) is filled with that quarter's class colour."""
+    if not column.startswith("tong_diem_"):
+        return None
+    classes = rows.values("xep_loai_" + column.removeprefix("tong_diem_"))
+    return [CLASS_FILLS.get(str(c)) for c in classes]
+
+
 def _register_sheet(book, fmt: _Formats, ctx: _Context, register: pd.DataFrame) -> None:
     """Sổ theo dõi: one row per exemplar; a quarter's score is coloured by its class."""
     columns, folded = register_layout(register.columns)
     frame = register.assign(**{c: [REGISTER_AWARDS.get(v, v) for v in register[c]]
                                for c in register.columns if c.startswith("de_xuat_")})
-
-    def quarter_class(record: dict, column: str) -> str | None:
-        if not column.startswith("tong_diem_"):
-            return None
-        return CLASS_FILLS.get(str(record.get("xep_loai_" + column.removeprefix("tong_diem_"))))
 
     sheet = _Sheet(book.add_worksheet("Sổ theo dõi điển hình"), fmt)
     fixed = {"stt": 4.5, "ten_don_vi": 18, "ma_dien_hinh": 9, "ten": 18, "loai": 8,
@@ -1473,11 +1591,6 @@ def _generic_sheet(book, fmt, ctx: _Context, sheet_name: str, title: str, frame:
     columns = [c for c in lead if c in frame]
     columns += [c for c in frame.columns
                 if c not in columns and c not in hidden and has_header(c)]
-
-    def quarter_class(record: dict, column: str) -> str | None:
-        if not column.startswith("tong_diem_"):
-            return None
-        return CLASS_FILLS.get(str(record.get("xep_loai_" + column.removeprefix("tong_diem_"))))
 
     fixed = {"stt": 5, "ten_don_vi": 22, "ten": 22, "giai_thich": 40}
     fixed.update({c: 7 for c in columns if c.startswith("tong_diem_")})
