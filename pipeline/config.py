@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -168,8 +170,20 @@ class Plan(_Model):
         return self
 
     # --- lookups used by every stage -------------------------------------------------
+    # A province has hundreds of units and every row asks for its unit, movement and criteria:
+    # the lookups are tables built once per plan object (see `_Lookups`).
+    @cached_property
+    def _cached_lookups(self) -> _Lookups:
+        return _Lookups.of(self)
+
+    @property
+    def _lookups(self) -> _Lookups:
+        cached = self._cached_lookups
+        # model_copy(update=...) copies the cache too: rebuilt when a listed field was replaced.
+        return cached if cached.built_from(self) else _Lookups.of(self)
+
     def unit(self, code: str) -> Unit | None:
-        return next((u for u in self.units if u.code == code), None)
+        return self._lookups.units.get(code)
 
     def units_on(self, day: dt.date) -> list[Unit]:
         return [u for u in self.units if u.valid_on(day)]
@@ -179,25 +193,25 @@ class Plan(_Model):
         return self.units_on(period.last_day)
 
     def unit_order(self, code: str) -> int:
-        return next((i for i, u in enumerate(self.units) if u.code == code), len(self.units))
+        return self._lookups.unit_positions.get(code, len(self.units))
 
     def issuer_on(self, day: dt.date) -> Issuer:
         valid = [i for i in self.issuers if i.valid_on(day)]
         return valid[-1] if valid else self.issuers[-1]
 
     def movement(self, code: str) -> Movement | None:
-        return next((m for m in self.movements if m.code == code), None)
+        return self._lookups.movements.get(code)
 
     def criteria_of(self, movement: str) -> list[Criterion]:
-        m = self.movement(movement)
-        return list(self.general_criteria) + (list(m.criteria) if m else [])
+        lookups = self._lookups
+        return list(lookups.criteria_of.get(movement, lookups.general))
 
     @property
     def all_criteria(self) -> list[Criterion]:
-        return list(self.general_criteria) + [c for m in self.movements for c in m.criteria]
+        return list(self._lookups.all_criteria)
 
     def criterion(self, code: str) -> Criterion | None:
-        return next((c for c in self.all_criteria if c.code == code), None)
+        return self._lookups.criteria.get(code)
 
     def deadline(self, period: Period) -> dt.date:
         override = self.deadlines.overrides.get(str(period))
@@ -223,6 +237,50 @@ class Plan(_Model):
     @property
     def last_period(self) -> Period:
         return Period(self.plan.last_year, 4)
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """A plan's lists as tables; the first occurrence of a code wins, as a scan would find."""
+
+    sources: tuple[list, ...]  # the lists the tables were built from (identity checked)
+    units: dict[str, Unit]
+    unit_positions: dict[str, int]
+    movements: dict[str, Movement]
+    general: tuple[Criterion, ...]
+    criteria_of: dict[str, tuple[Criterion, ...]]
+    all_criteria: tuple[Criterion, ...]
+    criteria: dict[str, Criterion]
+
+    @staticmethod
+    def of(plan: Plan) -> _Lookups:
+        units: dict[str, Unit] = {}
+        positions: dict[str, int] = {}
+        for i, unit in enumerate(plan.units):
+            units.setdefault(unit.code, unit)
+            positions.setdefault(unit.code, i)
+        movements: dict[str, Movement] = {}
+        for m in plan.movements:
+            movements.setdefault(m.code, m)
+        general = tuple(plan.general_criteria)
+        all_criteria = general + tuple(c for m in plan.movements for c in m.criteria)
+        criteria: dict[str, Criterion] = {}
+        for c in all_criteria:
+            criteria.setdefault(c.code, c)
+        return _Lookups(
+            sources=_sources(plan), units=units, unit_positions=positions, movements=movements,
+            general=general,
+            criteria_of={code: general + tuple(m.criteria) for code, m in movements.items()},
+            all_criteria=all_criteria, criteria=criteria)
+
+    def built_from(self, plan: Plan) -> bool:
+        units, movements, general = self.sources
+        return (units is plan.units and movements is plan.movements
+                and general is plan.general_criteria)
+
+
+def _sources(plan: Plan) -> tuple[list, ...]:
+    return (plan.units, plan.movements, plan.general_criteria)
 
 
 def _unique(what: str, codes: list[str]) -> None:
