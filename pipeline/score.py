@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -41,6 +42,11 @@ def is_missing(value: object) -> bool:
     """None, NaN, pd.NA and NaT are missing (frames coming from pandas may hold any of them)."""
     if value is None:
         return True
+    kind = type(value)  # the usual cell types first: pd.isna costs more than scoring a cell
+    if kind is str or kind is int or kind is bool or kind is dt.date:
+        return False
+    if kind is Decimal and value.is_finite():
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -79,7 +85,15 @@ def to_int(value: object, default: int | None = 0) -> int | None:
 
 
 def text_of(value: object) -> str:
+    if type(value) is str:
+        return _clean_text(value)
     return "" if is_missing(value) else clean(value)
+
+
+@lru_cache(maxsize=2**16)
+def _clean_text(value: str) -> str:
+    """`clean` of a string, remembered: the same codes and names are read again and again."""
+    return clean(value)
 
 
 def round_score(value: Decimal) -> Decimal:
@@ -292,8 +306,13 @@ def explain_quarter(row: dict, eligible_in_group: int, plan: Plan) -> str:
 
 def withdrawn_in(registrations: pd.DataFrame) -> set[tuple[str, str]]:
     """Exemplars withdrawn ('Rút') in the period: never scored (SCORING.md)."""
-    return {exemplar_key(r.get("ma_don_vi"), r.get("ma_dien_hinh"))
-            for r in registrations.to_dict("records") if text_of(r.get("trang_thai")) == "Rút"}
+    def column(name: str) -> list:
+        return registrations[name].tolist() if name in registrations else [None] * len(
+            registrations)
+
+    return {exemplar_key(unit, code) for unit, code, status in zip(
+                column("ma_don_vi"), column("ma_dien_hinh"), column("trang_thai"), strict=True)
+            if text_of(status) == "Rút"}
 
 
 def score_period(intake: Intake, plan: Plan) -> pd.DataFrame:
