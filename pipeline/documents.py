@@ -26,7 +26,9 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -185,11 +187,34 @@ def _yes(value: object) -> bool:
     return _text(value).lower() in ("có", "co", "true", "x", "1")
 
 
+# The documents of a run read the same frames many times (the scores of a province hold tens
+# of thousands of rows): while `_frames_read_once` is active, each frame becomes records once.
+_READ: ContextVar[dict[int, tuple[pd.DataFrame, list[dict]]] | None] = ContextVar(
+    "_READ", default=None)
+
+
+@contextmanager
+def _frames_read_once() -> Iterator[None]:
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def _records(frame: pd.DataFrame | None) -> list[dict]:
+    """The frame's rows as dicts, missing values as None; shared while reading once: the
+    callers never change them."""
     if frame is None or frame.empty:
         return []
-    return [{k: (None if _missing(v) else v) for k, v in row.items()}
+    read = _READ.get()
+    if read is not None and id(frame) in read:
+        return read[id(frame)][1]
+    rows = [{k: (None if _missing(v) else v) for k, v in row.items()}
             for row in frame.to_dict("records")]
+    if read is not None:
+        read[id(frame)] = (frame, rows)  # the frame is held so that its id is not reused
+    return rows
 
 
 def _prose(value: object) -> str:
@@ -1230,32 +1255,36 @@ def write_period_documents(report: PeriodReport, out_dir: Path) -> list[Path]:
     """BaoCao_<period>.docx and .html, NguoiTotViecTot_<period>.docx."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = period_report_context(report)
+    with _frames_read_once():
+        context = period_report_context(report)
+        deeds = deeds_list_context(report)
     name = f"BaoCao_{report.period}"
     return [render_docx(context, out_dir / f"{name}.docx"),
             render_html(context, out_dir / f"{name}.html"),
-            render_docx(deeds_list_context(report),
-                        out_dir / f"NguoiTotViecTot_{report.period}.docx")]
+            render_docx(deeds, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
 
 
 def write_annual_documents(report: AnnualReport, out_dir: Path) -> list[Path]:
     """BaoCao_<year>.docx/.html, ToTrinh_<year>.docx, QuyetDinh_GiayKhen_<year>.docx."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = annual_report_context(report)
+    with _frames_read_once():
+        context = annual_report_context(report)
+        submission = proposal_submission_context(report)
+        decision = award_decision_context(report)
     year = report.year
     return [render_docx(context, out_dir / f"BaoCao_{year}.docx"),
             render_html(context, out_dir / f"BaoCao_{year}.html"),
-            render_docx(proposal_submission_context(report), out_dir / f"ToTrinh_{year}.docx"),
-            render_docx(award_decision_context(report),
-                        out_dir / f"QuyetDinh_GiayKhen_{year}.docx")]
+            render_docx(submission, out_dir / f"ToTrinh_{year}.docx"),
+            render_docx(decision, out_dir / f"QuyetDinh_GiayKhen_{year}.docx")]
 
 
 def write_review_documents(report: ReviewReport, out_dir: Path) -> list[Path]:
     """BaoCao_<so-ket|tong-ket>-<first year>-<last year>.docx and .html."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    context = review_report_context(report)
+    with _frames_read_once():
+        context = review_report_context(report)
     name = f"BaoCao_{report.kind}-{report.first.year}-{report.last.year}"
     return [render_docx(context, out_dir / f"{name}.docx"),
             render_html(context, out_dir / f"{name}.html")]
