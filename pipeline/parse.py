@@ -6,6 +6,7 @@ column to its position, and the data rows under the header with their Excel row 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -20,7 +21,27 @@ HEADER_SEARCH_ROWS = 15
 class DataRow:
     row: int  # Excel row number
     values: dict[str, object]  # column key -> raw value
-    cells: dict[str, str]  # column key -> Excel cell ("F12")
+    cells: Mapping[str, str]  # column key -> Excel cell ("F12")
+
+
+class RowCells(Mapping[str, str]):
+    """A row's Excel cell per column key ("F12"), written out only when asked for: a province's
+    quarter has millions of cells, and only those with a finding are ever named."""
+
+    __slots__ = ("_letters", "_row")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        self._letters = letters  # column key -> column letters, shared by the sheet's rows
+        self._row = row
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self._letters[key]}{self._row}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
 
 
 @dataclass
@@ -145,7 +166,7 @@ def _data_rows(rows: list[list[object]], first_row: int, located: LocatedSheet) 
         out.append(DataRow(
             row=row,
             values=values,
-            cells={k: f"{letter}{row}" for k, letter in letters.items()},
+            cells=RowCells(letters, row),
         ))
     return out
 
