@@ -33,6 +33,7 @@ from schemas.sheets import COVER, YES, Sheet, council_sheet, sheets_for
 
 COUNCIL_FILE = "hoidongxlsx"
 ACCEPTED, REJECTED, SUPERSEDED = "Được tiếp nhận", "Bị từ chối", "Bị thay thế"
+VALIDATION_BATCH = 100  # winning files validated together (pandera calls vs memory)
 _UNIT_PREFIX = re.compile(r"^([A-Za-z]+)(?:[^A-Za-z]|$)")
 
 
@@ -42,12 +43,14 @@ class FileOutcome:
 
     file: InputFile
     format: str | None
-    book: RawBook | None
     unit: str = ""
     ngay_lap: dt.date | None = None
     cover: dict = field(default_factory=dict)
     status: str = REJECTED
+    # The data sheets located (sheet key -> LocatedSheet) and the later sheets of the same name
+    # ((position, name) each); the rows are released once the file's rows are taken in.
     sheets: dict[str, LocatedSheet] = field(default_factory=dict)
+    duplicates: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # sheet key -> [read, accepted, rejected, superseded]
     counts: dict[str, list[int]] = field(default_factory=dict)
 
@@ -109,23 +112,31 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
         findings += ctx.findings
 
     winners = _choose_winners(plan, outcomes, findings)
+    for o in outcomes:
+        if o.status != ACCEPTED:
+            o.sheets = {}  # only their counts are reported
     registry = registry.copy()
     frames = _Collected()
     order = unit_order(plan)
     ordered = sorted(winners, key=lambda o: order(o.unit))
-    contexts = [Context(plan, period, run_date, o.file.name, o.unit) for o in ordered]
-    checks = [_checks(ctx, o, decls) for ctx, o in zip(contexts, ordered, strict=True)]
-    for decl in decls:  # pandera's cost is per call: one validation per sheet kind and period
-        check_constraints([c[decl.key] for c in checks if decl.key in c])
-    for ctx, outcome, own in zip(contexts, ordered, checks, strict=True):
-        _validate_winner(ctx, outcome, registry, frames, decls, own)
-        findings += ctx.findings
+    # pandera's cost is per call: one validation per sheet kind for a batch of files, the
+    # batch small enough that a province's parsed rows are never all held at once.
+    for start in range(0, len(ordered), VALIDATION_BATCH):
+        batch = ordered[start:start + VALIDATION_BATCH]
+        contexts = [Context(plan, period, run_date, o.file.name, o.unit) for o in batch]
+        checks = [_checks(ctx, o, decls) for ctx, o in zip(contexts, batch, strict=True)]
+        for decl in decls:
+            check_constraints([c[decl.key] for c in checks if decl.key in c])
+        for ctx, outcome, own in zip(contexts, batch, checks, strict=True):
+            _validate_winner(ctx, outcome, registry, frames, decls, own)
+            findings += ctx.findings
+            outcome.sheets = {}  # merged into the frames: the rows can go
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
         rows, read = _council(ctx, book, frames)
         frames.council += rows
         findings += ctx.findings
-        outcome = FileOutcome(item, getattr(book, "format", None), None,
+        outcome = FileOutcome(item, getattr(book, "format", None),
                               status=ACCEPTED if isinstance(book, RawBook) else REJECTED)
         outcome.counts["dieu_chinh"] = [read, len(rows), read - len(rows), 0]
         outcomes.append(outcome)
@@ -150,12 +161,12 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
           check_folder: bool, decls: tuple[Sheet, ...]) -> FileOutcome:
     plan = ctx.plan
     if isinstance(book, UnreadableFile):
-        outcome = FileOutcome(item, None, None, unit=attribute(plan, item))
+        outcome = FileOutcome(item, None, unit=attribute(plan, item))
         ctx.unit = outcome.unit
         ctx.add(ERROR, book.code, book.message)
         return outcome
-    outcome = FileOutcome(item, book.format, book)
-    _count_rows(decls, outcome)
+    outcome = FileOutcome(item, book.format)
+    _count_rows(book, decls, outcome)
     covers = find_sheet(book, COVER)
     if not covers:
         outcome.unit = ctx.unit = attribute(plan, item)
@@ -228,14 +239,15 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
     return outcome
 
 
-def _count_rows(decls: tuple[Sheet, ...], outcome: FileOutcome) -> None:
+def _count_rows(book: RawBook, decls: tuple[Sheet, ...], outcome: FileOutcome) -> None:
     """Locate every data sheet once and count the rows read."""
     for decl in decls:
-        matches = find_sheet(outcome.book, decl)
+        matches = find_sheet(book, decl)
         if matches:
             pos, sheet = matches[0]
             located = locate(sheet, pos, decl)
             outcome.sheets[decl.key] = located
+            outcome.duplicates[decl.key] = [(p, dup.name) for p, dup in matches[1:]]
             outcome.counts[decl.key] = [len(located.rows), 0, 0, 0]
 
 
@@ -293,18 +305,16 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
                      frames: _Collected, decls: tuple[Sheet, ...],
                      checks: dict[str, SheetCheck]) -> None:
     plan, period = ctx.plan, ctx.period
-    book = outcome.book
     scored: set[str] = set()  # exemplar codes with a score row, accepted or not
     for decl in decls:
-        matches = find_sheet(book, decl)
-        if not matches:
+        if decl.key not in outcome.sheets:
             ctx.add(NOTICE, "S01", f"Không có trang '{decl.name}'; coi như đơn vị không có nội "
                     "dung này trong kỳ.")
             continue
-        for pos, dup in matches[1:]:
-            ctx.add(WARNING, "S05", f"Trang '{dup.name}' trùng tên với trang "
-                    f"'{matches[0][1].name}'; chỉ dùng trang đầu tiên.", dup.name, sheet_pos=pos)
         located = outcome.sheets[decl.key]
+        for pos, name in outcome.duplicates[decl.key]:
+            ctx.add(WARNING, "S05", f"Trang '{name}' trùng tên với trang "
+                    f"'{located.raw_name}'; chỉ dùng trang đầu tiên.", name, sheet_pos=pos)
         if located.header_row is None:
             missing = ", ".join(f"'{c.header}'" for c in located.missing)
             ctx.add(ERROR, "S02", f"Không tìm thấy dòng tiêu đề trong 15 dòng đầu (thiếu cột "

@@ -486,13 +486,18 @@ class ReaderPool:
         return [w.process.pid for w in self._workers]
 
     def read(self, data: bytes) -> RawBook:
-        outcome = self._run([data])[0]
+        outcome = next(self._run([data]))
         if isinstance(outcome, UnreadableFile):
             raise outcome
         return outcome
 
     def read_all(self, files: list[InputFile]) -> list[Outcome]:
         """One outcome per file, in the files' order; the files are read in parallel."""
+        return list(self.read_each(files))
+
+    def read_each(self, files: list[InputFile]) -> Iterator[Outcome]:
+        """`read_all` as it goes: each outcome, in the files' order, as soon as it and those
+        before it are read, so that the caller need not hold every workbook of a folder."""
         return self._run([f.data for f in files])
 
     def _start(self) -> _Worker:
@@ -525,16 +530,19 @@ class ReaderPool:
         self._workers[self._workers.index(worker)] = fresh
         return fresh
 
-    def _run(self, blobs: list[bytes]) -> list[Outcome]:
+    def _run(self, blobs: list[bytes]) -> Iterator[Outcome]:
         self.__enter__()
-        outcomes: list[Outcome | None] = [None] * len(blobs)
+        outcomes: dict[int, Outcome] = {}  # read, not yet handed out
         queue = deque(range(len(blobs)))
-        while queue or any(w.job is not None for w in self._workers):
+        following = 0  # the next outcome to hand out
+        while following < len(blobs):
             for worker in [w for w in self._workers if w.job is None]:
                 if queue:
                     self._dispatch(worker, queue.popleft(), blobs)
             self._collect(outcomes)
-        return outcomes
+            while following in outcomes:
+                yield outcomes.pop(following)
+                following += 1
 
     def _dispatch(self, worker: _Worker, job: int, blobs: list[bytes]) -> None:
         for _attempt in range(3):
@@ -549,7 +557,7 @@ class ReaderPool:
             return
         raise RuntimeError("worker processes keep dying before they receive a file")
 
-    def _collect(self, outcomes: list[Outcome | None]) -> None:
+    def _collect(self, outcomes: dict[int, Outcome]) -> None:
         busy = [w for w in self._workers if w.job is not None]
         timeout = max(0.0, min(w.started + self.deadline for w in busy) - time.monotonic())
         ready = wait([w.outbox for w in busy], timeout)

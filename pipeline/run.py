@@ -78,12 +78,13 @@ def check_period(plan: Plan, period: Period) -> None:
 
 
 def read_period(folder: Path, pool: ReaderPool):
-    """Every workbook of a period folder, read in the worker pool."""
+    """Every workbook of a period folder, read in the worker pool as the intake takes them in:
+    (files, (file, book) pairs, findings, containers)."""
     if not folder.is_dir():
-        return [], [], []
+        return [], iter(()), [], []
     found = discover(folder)
-    books = pool.read_all(found.files)
-    return list(zip(found.files, books, strict=True)), found.findings, found.containers
+    books = zip(found.files, pool.read_each(found.files), strict=True)
+    return found.files, books, found.findings, found.containers
 
 
 def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
@@ -104,8 +105,8 @@ def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
             intake, registry = hit
             history[period] = PeriodIntake(intake, registry, [], [])
             continue
-        books, findings, containers = read_period(folder, pool)
-        if not books and not findings and period != last:
+        files, books, findings, containers = read_period(folder, pool)
+        if not files and not findings and period != last:
             continue
         taken = take_in(plan, period, run_date, books, registry, findings)
         registry = taken.registry
