@@ -233,12 +233,14 @@ def kind_of(column: str) -> str:
 # ---- values --------------------------------------------------------------------------------------
 def is_blank(value: object) -> bool:
     """None, NaN, pd.NA, NaT and '' are blank (frames from pandas may hold any of them)."""
+    if value is None:
+        return True
     kind = type(value)
     if kind is str:  # the common cases first: this runs for every cell of a province's tables
         return not value.strip()
-    if kind is float:
-        return value != value  # NaN
-    if kind is int or kind is bool:
+    if kind is float or kind is Decimal:
+        return value != value  # NaN (what pandas checks for both)
+    if kind is int or kind is bool or kind is dt.date:
         return False
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
@@ -514,19 +516,25 @@ class _Sheet:
             except TypeError:  # an unhashable value
                 return display_text(value, kind)
 
-        shown_all = ["" if b else shown(v) for v, b in zip(given, blank, strict=True)]
-        if not all(blank):
-            self.widen(col, max(_measure(t, kind) for t in
-                                {t for t, b in zip(shown_all, blank, strict=True) if not b}))
+        as_text = kind not in _NUMBER_KINDS and kind != "date"
+        # the text of every cell only where it is written or picks a fill; else each value once
+        shown_all = ([("" if b else shown(v)) for v, b in zip(given, blank, strict=True)]
+                     if as_text or fills else None)
+        present = [v for v, b in zip(given, blank, strict=True) if not b]
+        if present:
+            self.widen(col, max(_measure(t, kind) for t in _distinct(present, shown)))
         own = cell_fill(column, rows) if cell_fill else None
-        chosen = ([f or fills.get(t) for f, t in zip(own, shown_all, strict=True)] if own
-                  else [fills.get(t) for t in shown_all] if fills else [None] * len(given))
+        if own and fills:
+            chosen = [f or fills.get(t) for f, t in zip(own, shown_all, strict=True)]
+        else:
+            chosen = ([f or None for f in own] if own
+                      else [fills.get(t) for t in shown_all] if fills else [None] * len(given))
         by_fill: dict[str | None, object] = {}
         for fill in chosen:
             if fill not in by_fill:
                 by_fill[fill] = self.fmt.cell(kind, fill, column=column)
         formats = [by_fill[f] for f in chosen]
-        if kind in ("score", "criterion", "count", "int", "delta"):
+        if kind in _NUMBER_KINDS:
             number = float if kind in ("score", "criterion") else int
             values = [None if b else number(v) for v, b in zip(given, blank, strict=True)]
             return col, ws.write_number, values, formats
@@ -585,6 +593,17 @@ class _Sheet:
         if filter_range:
             ws.autofilter(*filter_range)
         _print_setup(ws, footer_title, period_label, repeat, side_margin)
+
+
+_NUMBER_KINDS = ("score", "criterion", "count", "int", "delta")
+
+
+def _distinct(values: list, shown: Callable[[object], str]) -> set[str]:
+    """The texts of the distinct values (each value's text computed once)."""
+    try:
+        return {shown(v) for _, v in dict.fromkeys((type(v), v) for v in values)}
+    except TypeError:  # an unhashable value
+        return {shown(v) for v in values}
 
 
 def _measure(text: str, kind: str) -> float:
@@ -1017,9 +1036,10 @@ def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodRepo
     ws.write_string(row, 0, "5. Điển hình đề xuất giới thiệu", fmt.section())
     proposals = in_unit_order(_proposals(report.scores), plan, "ma_dien_hinh")
     names = unit_names(plan)
-    rows = [[f"{r['ten']} ({names.get(r['ma_don_vi'], r['ma_don_vi'])})", r["loai"],
-             r["phong_trao"], r["tong_diem"], r["xep_loai"]]
-            for r in proposals.to_dict("records")]
+    rows = [[f"{ten} ({names.get(unit, unit)})", loai, movement, total, cls]
+            for ten, unit, loai, movement, total, cls in zip(
+                *(proposals[c] for c in ("ten", "ma_don_vi", "loai", "phong_trao", "tong_diem",
+                                         "xep_loai")), strict=True)]
     row = _grid(sheet, row + 1, ["Điển hình (đơn vị)", "Loại", "Phong trào", "Tổng điểm",
                                  "Xếp loại"], rows, ["text", "text", "text", "score", "text"])
 
@@ -1031,8 +1051,9 @@ def _overview_sheet(book, fmt: _Formats, ctx: _Context, report: model.PeriodRepo
 
 def _names(plan: Plan, frame: pd.DataFrame) -> str:
     names = unit_names(plan)
-    return "; ".join(f"{r['ten']} ({names.get(str(r['ma_don_vi']), r['ma_don_vi'])})"
-                     for r in in_unit_order(frame, plan, "ma_dien_hinh").to_dict("records"))
+    ordered = in_unit_order(frame, plan, "ma_dien_hinh")
+    return "; ".join(f"{ten} ({names.get(str(unit), unit)})"
+                     for ten, unit in zip(ordered["ten"], ordered["ma_don_vi"], strict=True))
 
 
 def status_note(plan: Plan, submissions: pd.DataFrame) -> list[str]:

@@ -24,8 +24,11 @@ from pipeline.workbook import (
     PERIOD_SHEETS,
     REVIEW_SHEETS,
     changes_note,
+    classes_by_unit,
     has_header,
     header,
+    in_unit_order,
+    is_blank,
     register_layout,
     review_figures,
     write_annual_workbook,
@@ -777,3 +780,37 @@ def test_annual_and_review_writes_give_identical_bytes(kind, tmp_path, annual_re
     write(tmp_path / "a.xlsx")
     write(tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+# ---- the helpers the big tables rely on ----
+@pytest.mark.parametrize("value", [None, "", "  ", float("nan"), pd.NA, pd.NaT, Decimal("NaN"),
+                                   "x", 0, 0.0, False, True, Decimal("1.5"), dt.date(2025, 1, 2),
+                                   pd.Timestamp("2025-01-02")])
+def test_is_blank_agrees_with_pandas(value):
+    expected = value is None or (isinstance(value, str) and not value.strip()) or bool(
+        pd.isna(value))
+    assert is_blank(value) == expected
+
+
+def test_in_unit_order_plan_order_then_columns_and_vietnamese_name():
+    plan = make_plan()
+    frame = pd.DataFrame({
+        "ma_don_vi": ["TTR", "ZZZ", "VP", "TTR", "", "VP", "VP"],
+        "thang": [2, 1, 1, 1, 1, 1, 3],
+        "ho_ten": ["Dũng", "Bình", "Đức", "An", "Châu", "", "Đức"],
+    })
+    ordered = in_unit_order(frame, plan, "thang", by_name="ho_ten")
+    # a blank name first; Đ after D; unknown and blank units after the plan's units
+    assert list(zip(ordered["ma_don_vi"], ordered["thang"], ordered["ho_ten"], strict=True)) == [
+        ("VP", 1, ""), ("VP", 1, "Đức"), ("VP", 3, "Đức"), ("TTR", 1, "An"), ("TTR", 2, "Dũng"),
+        ("", 1, "Châu"), ("ZZZ", 1, "Bình")]
+    assert frame["ho_ten"].tolist() == ["Dũng", "Bình", "Đức", "An", "Châu", "", "Đức"]
+
+
+def test_classes_by_unit_counts_each_units_classes_in_plan_order():
+    plan = make_plan()
+    scores = pd.DataFrame({"ma_don_vi": ["TTR", "VP", "TTR", "TTR", "VP"],
+                           "xep_loai": ["Tốt", "Xuất sắc", None, "Tốt", "Chưa đạt"]})
+    names = {u.code: u.name for u in plan.units}
+    assert classes_by_unit(plan, scores) == [(names["VP"], [1, 0, 0, 1]),
+                                             (names["TTR"], [0, 2, 0, 0])]
