@@ -310,7 +310,7 @@ def in_unit_order(frame: pd.DataFrame, plan: Plan, *then: str, by_name: str = ""
     rest = list(zip(*(_texts(frame, c) for c in then), strict=True)) if then else [()] * len(frame)
     names = ([() if is_blank(v) else vn_sort_key(v) for v in frame[by_name]]
              if by_name and by_name in frame else [()] * len(frame))
-    keys = [(positions.get(u, after), u, n, r) for u, n, r in zip(units, names, rest, strict=True)]
+    keys = [(positions.get(u, after), u, r, n) for u, n, r in zip(units, names, rest, strict=True)]
     order = sorted(range(len(frame)), key=keys.__getitem__)
     return frame.iloc[order].reset_index(drop=True)
 

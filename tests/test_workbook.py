@@ -796,13 +796,13 @@ def test_in_unit_order_plan_order_then_columns_and_vietnamese_name():
     plan = make_plan()
     frame = pd.DataFrame({
         "ma_don_vi": ["TTR", "ZZZ", "VP", "TTR", "", "VP", "VP"],
-        "thang": [2, 1, 1, 1, 1, 1, 3],
+        "thang": [1, 1, 1, 2, 1, 1, 3],
         "ho_ten": ["Dũng", "Bình", "Đức", "An", "Châu", "", "Đức"],
     })
     ordered = in_unit_order(frame, plan, "thang", by_name="ho_ten")
-    # a blank name first; Đ after D; unknown and blank units after the plan's units
+    # the month before the name; a blank name first; Đ after D; unknown and blank units last
     assert list(zip(ordered["ma_don_vi"], ordered["thang"], ordered["ho_ten"], strict=True)) == [
-        ("VP", 1, ""), ("VP", 1, "Đức"), ("VP", 3, "Đức"), ("TTR", 1, "An"), ("TTR", 2, "Dũng"),
+        ("VP", 1, ""), ("VP", 1, "Đức"), ("VP", 3, "Đức"), ("TTR", 1, "Dũng"), ("TTR", 2, "An"),
         ("", 1, "Châu"), ("ZZZ", 1, "Bình")]
     assert frame["ho_ten"].tolist() == ["Dũng", "Bình", "Đức", "An", "Châu", "", "Đức"]
 
