@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
-from pipeline.periods import Period, parse_period
+from pipeline.periods import Period, parse_period, period_of
 from pipeline.text import parse_date
 
 
@@ -174,8 +174,7 @@ def templates(period: Annotated[str, typer.Option("--period", help="Kỳ của m
         elif inputs.is_dir() and run.periods_in(inputs):
             chosen = run.default_period(inputs).next()
         else:
-            today = dt.date.today()
-            chosen = Period(today.year, (today.month - 1) // 3 + 1)
+            chosen = period_of(dt.date.today())
         written = run.run_templates(plan, chosen, outputs)
         out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}.")
         return 0

@@ -23,7 +23,7 @@ from pipeline.feedback import feedback_name, write_feedback_workbook, write_repl
 from pipeline.findings import ERROR
 from pipeline.intake import PeriodIntake, cover_period, take_in
 from pipeline.manifest import build_manifest
-from pipeline.periods import Period, parse_period, periods_between
+from pipeline.periods import Period, parse_period, period_of, periods_between
 from pipeline.publish import publish, write_csv, write_json
 from pipeline.readers import ReaderPool
 from pipeline.review import build_annual, build_review
@@ -323,11 +323,10 @@ def check_file(plan: Plan, path: Path, inputs: Path | None, run_date: dt.date):
     item = single_input(path)
     with ReaderPool() as pool:
         book = pool.read_all([item])[0]
-        period = cover_period(book) or Period(run_date.year, (run_date.month - 1) // 3 + 1)
+        period = cover_period(book) or period_of(run_date)
         registry = Registry()
-        if inputs is not None and inputs.is_dir() and plan.first_period <= period:
-            history, _ = load_history(plan, inputs, period.previous(), run_date, pool) \
-                if period > plan.first_period else ({}, {})
+        if inputs is not None and inputs.is_dir() and period > plan.first_period:
+            history, _ = load_history(plan, inputs, period.previous(), run_date, pool)
             if history:
                 registry = history[max(history)].registry
     taken = take_in(plan, period, run_date, [(item, book)], registry, check_folder=False)
