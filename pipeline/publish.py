@@ -8,6 +8,7 @@ import ctypes.util
 import datetime as dt
 import errno
 import functools
+import gc
 import json
 import os
 import re
@@ -60,12 +61,28 @@ def csv_value(key: str, value: object) -> str:
 def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
     """UTF-8 with BOM, comma-separated, exactly `columns` first (then nothing else)."""
     out = pd.DataFrame(
-        {c: [csv_value(c, v) for v in frame[c]] if c in frame else [""] * len(frame)
-         for c in columns},
+        {c: _csv_column(c, frame[c]) if c in frame else [""] * len(frame) for c in columns},
         columns=columns,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def _csv_column(key: str, values: pd.Series) -> list[str]:
+    """`csv_value` of every value, each distinct value converted once (a column repeats few
+    values: codes, statuses, scores)."""
+    seen: dict[tuple[type, object], str] = {}
+    out = []
+    for value in values:
+        try:
+            text = seen.get((type(value), value))
+        except TypeError:  # an unhashable value
+            out.append(csv_value(key, value))
+            continue
+        if text is None:
+            text = seen[(type(value), value)] = csv_value(key, value)
+        out.append(text)
+    return out
 
 
 def write_json(data: dict, path: Path) -> None:
@@ -74,11 +91,24 @@ def write_json(data: dict, path: Path) -> None:
 
 
 @functools.cache
-def _renameat2() -> Callable[..., int] | None:
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    fn = getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None)
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
+def release_memory() -> None:
+    """Collect garbage and give the freed heap back to the system (glibc's malloc_trim): the
+    big frames of one stage are gone before the next stage grows."""
+    gc.collect()
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    libc = _libc()
+    fn = getattr(libc, "renameat2", None) if libc is not None else None
     if fn is None:
         return None
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]

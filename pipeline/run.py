@@ -24,7 +24,7 @@ from pipeline.findings import ERROR
 from pipeline.intake import PeriodIntake, cover_period, take_in
 from pipeline.manifest import build_manifest
 from pipeline.periods import Period, parse_period, period_of, periods_between
-from pipeline.publish import publish, write_csv, write_json
+from pipeline.publish import publish, release_memory, write_csv, write_json
 from pipeline.readers import ReaderPool
 from pipeline.review import build_annual, build_review
 from pipeline.rules import Registry
@@ -125,6 +125,7 @@ def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.d
                         pool: ReaderPool, cache: IntakeCache | None = None) -> PeriodRun:
     check_period(plan, period)
     history, containers = load_history(plan, inputs, period, run_date, pool, cache)
+    release_memory()
     previous_period = max((p for p in history if p < period), default=None)
     # The report compares with the previous period only: the others need no scoring.
     scored = {p: (history[p].intake, score_period(history[p].intake, plan))
@@ -221,10 +222,13 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         run = build_period_report(plan, period, inputs, run_date, pool,
                                   IntakeCache(outputs, plan, run_date))
 
+    release_memory()
+
     def build(out: Path) -> None:
         write_data(run, out, config_name)
         write_feedback(run, out)
         write_period_workbook(run.report, out / f"TongHop_{period}.xlsx")
+        release_memory()
         documents = write_period_documents(run.report, out)
         if pdf:
             convert_to_pdf(documents, out, day=run_date)
