@@ -28,7 +28,15 @@ from pipeline.rules import (
 )
 from pipeline.sources import InputFile, RawBook, UnreadableFile
 from pipeline.text import clean, fold, parse_date
-from pipeline.validate import Context, SheetCheck, check_constraints, check_email, fmt
+from pipeline.validate import (
+    Context,
+    ParsedRow,
+    Parser,
+    SheetCheck,
+    check_constraints,
+    check_email,
+    fmt,
+)
 from schemas.sheets import COVER, YES, Sheet, council_sheet, sheets_for
 
 COUNCIL_FILE = "hoidongxlsx"
@@ -48,8 +56,10 @@ class FileOutcome:
     cover: dict = field(default_factory=dict)
     status: str = REJECTED
     # The data sheets located (sheet key -> LocatedSheet) and the later sheets of the same name
-    # ((position, name) each); the rows are released once the file's rows are taken in.
+    # ((position, name) each); an accepted file's rows parsed (sheet key -> rows), released
+    # once they are taken in.
     sheets: dict[str, LocatedSheet] = field(default_factory=dict)
+    rows: dict[str, list[ParsedRow]] = field(default_factory=dict)
     duplicates: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # sheet key -> [read, accepted, rejected, superseded]
     counts: dict[str, list[int]] = field(default_factory=dict)
@@ -103,18 +113,19 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
     decls = sheets_for(plan)
     outcomes: list[FileOutcome] = []
     council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
+    parser = Parser()  # shared by the period's files: equal values are parsed once
     for item, book in books:
         if is_council_file(item.name):
             council.append((item, book))
             continue
         ctx = Context(plan, period, run_date, item.name)
-        outcomes.append(_open(ctx, item, book, check_folder, decls))
+        outcomes.append(_open(ctx, item, book, check_folder, decls, parser))
         findings += ctx.findings
 
     winners = _choose_winners(plan, outcomes, findings)
     for o in outcomes:
         if o.status != ACCEPTED:
-            o.sheets = {}  # only their counts are reported
+            o.sheets, o.rows = {}, {}  # only their counts are reported
     registry = registry.copy()
     frames = _Collected()
     order = unit_order(plan)
@@ -130,7 +141,7 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
         for ctx, outcome, own in zip(contexts, batch, checks, strict=True):
             _validate_winner(ctx, outcome, registry, frames, decls, own)
             findings += ctx.findings
-            outcome.sheets = {}  # merged into the frames: the rows can go
+            outcome.sheets, outcome.rows = {}, {}  # merged into the frames: the rows can go
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
         rows, read = _council(ctx, book, frames)
@@ -158,7 +169,7 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
 
 # --- files and covers --------------------------------------------------------------------------
 def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
-          check_folder: bool, decls: tuple[Sheet, ...]) -> FileOutcome:
+          check_folder: bool, decls: tuple[Sheet, ...], parser: Parser) -> FileOutcome:
     plan = ctx.plan
     if isinstance(book, UnreadableFile):
         outcome = FileOutcome(item, None, unit=attribute(plan, item))
@@ -236,6 +247,10 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
         ctx.add(WARNING, "F09", f"Thư gửi từ địa chỉ {item.sender}, không phải địa chỉ đã đăng ký "
                 f"của {unit.name} ({unit.email}); đề nghị đơn vị xác nhận tệp này do đơn vị gửi.")
     outcome.status = ACCEPTED if ok else REJECTED
+    for key, located in outcome.sheets.items():
+        if ok:  # parsed now, so that only typed values are held until the winners are known
+            outcome.rows[key] = parser.rows(located)
+        located.rows = []
     return outcome
 
 
@@ -297,7 +312,8 @@ _CHECKS = {"dang_ky": RegistrationCheck, "cham_diem": ScoreCheck, "nguoi_tot": D
 
 def _checks(ctx: Context, outcome: FileOutcome, decls: tuple[Sheet, ...]) -> dict[str, SheetCheck]:
     """The validation of each data sheet of a winning file whose header was found."""
-    return {d.key: _CHECKS[d.key](ctx, outcome.sheets[d.key]) for d in decls
+    return {d.key: _CHECKS[d.key](ctx, outcome.sheets[d.key], outcome.rows[d.key])
+            for d in decls
             if d.key in outcome.sheets and outcome.sheets[d.key].header_row is not None}
 
 

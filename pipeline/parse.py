@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.sources import RawBook, RawSheet
 from pipeline.text import clean, excel_col, fold, is_blank
@@ -17,11 +17,10 @@ from schemas.sheets import Column, Sheet, leading_code
 HEADER_SEARCH_ROWS = 15
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DataRow:
     row: int  # Excel row number
-    values: dict[str, object]  # column key -> raw value
-    cells: Mapping[str, str]  # column key -> Excel cell ("F12")
+    cells: list[object]  # the row's raw values as read, by 0-based column index (not padded)
 
 
 class RowCells(Mapping[str, str]):
@@ -42,6 +41,9 @@ class RowCells(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._letters)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._letters
 
 
 @dataclass
@@ -79,17 +81,21 @@ def _header_keys(decl: Sheet) -> tuple[tuple[Column, str, str], ...]:
                  for c in decl.columns)
 
 
-def _match_row(cells: list[object], headers: tuple[tuple[Column, str, str], ...],
-               folded: dict[tuple[type, object], tuple[str, str]]) -> dict[int, Column]:
-    """Column of each cell whose text is a header; `folded` remembers each value's keys."""
+@lru_cache(maxsize=2**12, typed=True)
+def _header_key(value: object) -> tuple[str, str]:
+    """A cell's folded text and leading criterion code, remembered: every file repeats the
+    template's headers."""
+    return fold(value), leading_code(value)
+
+
+def _match_row(cells: list[object],
+               headers: tuple[tuple[Column, str, str], ...]) -> dict[int, Column]:
+    """Column of each cell whose text is a header."""
     found: dict[int, Column] = {}
     for index, value in enumerate(cells):
         if value is None:
             continue
-        keys = folded.get((type(value), value))
-        if keys is None:
-            keys = folded[type(value), value] = (fold(value), leading_code(value))
-        key, code = keys
+        key, code = _header_key(value)
         if not key:
             continue
         for col, header, prefix in headers:
@@ -109,10 +115,10 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
     """Find the header (one row, or two rows read together) among the first 15 rows."""
     located = LocatedSheet(decl=decl, raw_name=sheet.name, position=position)
     rows = sheet.rows
-    headers, folded = _header_keys(decl), {}
+    headers = _header_keys(decl)
     best: tuple[int, dict[int, Column], list[object]] | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(rows))):
-        found = _match_row(rows[r], headers, folded)
+        found = _match_row(rows[r], headers)
         if _complete(found, decl):
             best = (r, found, rows[r])
             break
@@ -124,15 +130,15 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
                 else (upper[i] if i < len(upper) else None)
                 for i in range(width)
             ]
-            found = _match_row(merged, headers, folded)
+            found = _match_row(merged, headers)
             if _complete(found, decl):
                 best = (r + 1, found, merged)
                 break
     if best is None:
         # Report what was closest: the row matching the most required headers.
-        counts = [(len(_match_row(rows[r], headers, folded)), r) for r in range(min(15, len(rows)))]
+        counts = [(len(_match_row(rows[r], headers)), r) for r in range(min(15, len(rows)))]
         near = max(counts, default=(0, 0))
-        found = _match_row(rows[near[1]], headers, folded) if rows else {}
+        found = _match_row(rows[near[1]], headers) if rows else {}
         keys = {c.key for c in found.values()}
         located.missing = [c for c in decl.required_columns if c.key not in keys]
         return located
@@ -152,22 +158,13 @@ def locate(sheet: RawSheet, position: int, decl: Sheet) -> LocatedSheet:
 
 
 def _data_rows(rows: list[list[object]], first_row: int, located: LocatedSheet) -> list[DataRow]:
+    """The rows under the header that are not blank (DECISIONS.md: `STT` alone is blank)."""
+    content = [i for k, i in located.columns.items() if k != "stt"]
     out = []
-    content_keys = [k for k in located.columns if k != "stt"]
-    letters = {k: excel_col(i) for k, i in located.columns.items()}
     for offset, cells in enumerate(rows):
-        values = {
-            key: (cells[index] if index < len(cells) else None)
-            for key, index in located.columns.items()
-        }
-        if all(is_blank(values[k]) for k in content_keys):
-            continue
-        row = first_row + offset
-        out.append(DataRow(
-            row=row,
-            values=values,
-            cells=RowCells(letters, row),
-        ))
+        width = len(cells)
+        if any(i < width and not is_blank(cells[i]) for i in content):
+            out.append(DataRow(first_row + offset, cells))
     return out
 
 

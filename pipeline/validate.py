@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.config import Plan
 from pipeline.findings import ERROR, NOTICE, WARNING, Finding
-from pipeline.parse import DataRow, LocatedSheet
+from pipeline.parse import LocatedSheet, RowCells
 from pipeline.periods import Period
 from pipeline.text import clean, excel_col, is_blank, parse_date, parse_decimal, parse_int
 from schemas.sheets import Column, Sheet
@@ -42,16 +43,85 @@ class Context:
                                      row, col, sheet_pos))
 
 
+Problem = tuple[str, str, str]  # a cell that could not be parsed: (code, message, column key)
+
+
 @dataclass
 class Record:
     """One data row after parsing: typed values, where each came from, and its verdict."""
 
     row: int
     values: dict[str, object]
-    cells: dict[str, str]
+    cells: Mapping[str, str]
     errors: int = 0
-    # cells that could not be parsed, (code, message, column key): reported by SheetCheck.parse
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    # cells that could not be parsed (their value is None): reported by SheetCheck.parse
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """A data row after stage 1, compact enough to hold a province's rows: the typed values in
+    the declaration's column order, and the cells that could not be parsed."""
+
+    row: int  # Excel row number
+    values: list[object]  # one per declared column; None where a cell could not be parsed
+    problems: tuple[Problem, ...] = ()
+
+
+class Parser:
+    """Stage 1, tolerant parsing of cells, for every sheet of a run (or of one period).
+
+    Each column's distinct raw values are parsed once and their typed value kept: the rows of
+    a province repeat the same codes, statuses, scores and pooled texts, so equal values are
+    parsed once and share one object (a Decimal('18.0') is held once, not once per cell).
+    """
+
+    def __init__(self) -> None:
+        # column -> raw value (with its type when not a str: 1, 1.0 and True are equal)
+        # -> the typed value, or _INVALID
+        self._known: dict[Column, dict[object, object]] = {}
+        self._problems: dict[Column, dict[object, Problem]] = {}  # the _INVALID ones' finding
+        self._texts: dict[str, str] = {}  # one object per distinct text, across columns
+
+    def rows(self, located: LocatedSheet) -> list[ParsedRow]:
+        """Every data row of a located sheet, parsed."""
+        columns = []
+        for col in located.decl.columns:
+            index = located.columns.get(col.key)
+            known = self._known.setdefault(col, {}) if index is not None else None
+            columns.append((col, index, known))
+        out = []
+        for data in located.rows:
+            cells, problems = data.cells, ()
+            width = len(cells)
+            values = []
+            for col, index, known in columns:
+                raw = cells[index] if index is not None and index < width else None
+                if raw is None:
+                    values.append(col.default)
+                    continue
+                key = raw if raw.__class__ is str else (raw.__class__, raw)
+                value = known.get(key, _UNSEEN)
+                if value is _UNSEEN:
+                    value = self._parse(col, raw, key, known)
+                if value is _INVALID:
+                    problems += (self._problems[col][key],)
+                    value = None
+                values.append(value)
+            out.append(ParsedRow(data.row, values, problems))
+        return out
+
+    def _parse(self, col: Column, raw: object, key: object, known: dict) -> object:
+        """A value not met before in this column: parsed, remembered, and shared."""
+        value = _parse_cell(col, raw)
+        if value is _INVALID:
+            self._problems.setdefault(col, {})[key] = _problem(col, raw)
+        elif isinstance(value, str):
+            if value == raw:
+                value = raw  # already clean: the text read is kept, not a copy
+            value = self._texts.setdefault(value, value)
+        known[key] = value
+        return value
 
 
 def _q(value: object) -> str:
@@ -71,10 +141,11 @@ def fmt(number: object) -> str:
 class SheetCheck:
     """Validation of one sheet of one file; collects findings into the context."""
 
-    def __init__(self, ctx: Context, located: LocatedSheet):
+    def __init__(self, ctx: Context, located: LocatedSheet, rows: list[ParsedRow] | None = None):
         self.ctx = ctx
         self.located = located
         self.decl = located.decl
+        self.rows = rows  # stage 1's result when parsed beforehand (`Parser.rows`)
         self.records: list[Record] | None = None  # stage 1's result, once read
         self.cases: list[tuple] | None = None  # stage 2's failure cases, once checked
 
@@ -107,63 +178,20 @@ class SheetCheck:
             for code, message, key in record.problems:
                 self.add(ERROR, code, message, record, key)
         self._report(self.cases)
-        for r in records:
-            for k, v in r.values.items():
-                if v is _INVALID:
-                    r.values[k] = None
         return records
 
     # --- stage 1: tolerant parsing of each cell ----------------------------------------------
     def read(self) -> list[Record]:
         """The rows' typed values; cells that cannot be parsed are kept as problems."""
         if self.records is None:
-            self.records = [self._parse_row(r) for r in self.located.rows]
+            rows = self.rows if self.rows is not None else Parser().rows(self.located)
+            keys = [c.key for c in self.decl.columns]
+            letters = {k: excel_col(i) for k, i in self.located.columns.items()}
+            self.records = [Record(r.row, dict(zip(keys, r.values, strict=True)),
+                                   RowCells(letters, r.row), problems=list(r.problems))
+                            for r in rows]
+            self.rows = None
         return self.records
-
-    def _parse_row(self, data: DataRow) -> Record:
-        record = Record(data.row, {}, data.cells)
-        for col in self.decl.columns:
-            if col.key not in self.located.columns:
-                record.values[col.key] = col.default
-                continue
-            record.values[col.key] = self._parse_cell(col, data.values[col.key], record)
-        return record
-
-    def _parse_cell(self, col: Column, raw: object, record: Record) -> object:
-        if is_blank(raw):
-            return col.default
-        if col.kind in ("text",):
-            return clean(raw)
-        if col.kind in ("code", "yesno"):
-            value = _canonical(col, clean(raw)) if col.choices else clean(raw)
-            if value is None:
-                record.problems.append(("C02", f"{_q(raw)} không phải giá trị hợp lệ của cột "
-                                        f"'{col.header}'. Vui lòng chọn một trong: "
-                                        f"{_choices(col)}.", col.key))
-                return _INVALID
-            return value
-        if col.kind == "date":
-            value = parse_date(raw)
-            if value is None:
-                record.problems.append(("C05", f"{_q(raw)} không phải ngày hợp lệ ở cột "
-                                        f"'{col.header}'. Vui lòng nhập ngày dạng dd/mm/yyyy, "
-                                        "ví dụ 15/04/2025.", col.key))
-                return _INVALID
-            return value
-        if col.kind == "score":
-            value = parse_decimal(raw)
-            if value is None:
-                limit = f"từ 0 đến {fmt(col.maximum)}" if col.maximum is not None else "không âm"
-                record.problems.append(("C03", f"điểm {col.key} là {_q(raw)}, không phải là số. "
-                                        f"Vui lòng nhập số {limit}.", col.key))
-                return _INVALID
-            return value
-        value = parse_int(raw)  # int, year, month
-        if value is None:
-            record.problems.append(("C04", f"{_q(raw)} ở cột '{col.header}' không phải số nguyên. "
-                                    "Vui lòng nhập một số nguyên.", col.key))
-            return _INVALID
-        return value
 
     # --- stage 2: pandera constraints on the typed frame --------------------------------------
     def _report(self, cases: list[tuple]) -> None:
@@ -232,19 +260,47 @@ class SheetCheck:
 
 
 class _Invalid:
-    """Marker of a cell that could not be parsed (its finding is already recorded)."""
+    """Marker of a cell that could not be parsed."""
 
     def __repr__(self) -> str:
         return "<invalid>"
 
 
 _INVALID = _Invalid()
+_UNSEEN = object()  # a raw value `Parser` has not met yet
 
 
-@lru_cache(maxsize=2**14)
-def _canonical(col: Column, text: str) -> str | None:
-    """Column.canonical, remembered: a sheet repeats the same few codes on every row."""
-    return col.canonical(text)
+def _parse_cell(col: Column, raw: object) -> object:
+    """A cell's typed value, or _INVALID when it cannot be read as the column's kind."""
+    if is_blank(raw):
+        return col.default
+    if col.kind == "text":
+        return clean(raw)
+    if col.kind in ("code", "yesno"):
+        value = col.canonical(clean(raw)) if col.choices else clean(raw)
+    elif col.kind == "date":
+        value = parse_date(raw)
+    elif col.kind == "score":
+        value = parse_decimal(raw)
+    else:
+        value = parse_int(raw)  # int, year, month
+    return _INVALID if value is None else value
+
+
+def _problem(col: Column, raw: object) -> Problem:
+    """The finding of a cell `_parse_cell` could not read."""
+    if col.kind in ("code", "yesno"):
+        return ("C02", f"{_q(raw)} không phải giá trị hợp lệ của cột '{col.header}'. Vui lòng "
+                f"chọn một trong: {_choices(col)}.", col.key)
+    if col.kind == "date":
+        return ("C05", f"{_q(raw)} không phải ngày hợp lệ ở cột '{col.header}'. Vui lòng nhập "
+                "ngày dạng dd/mm/yyyy, ví dụ 15/04/2025.", col.key)
+    if col.kind == "score":
+        limit = f"từ 0 đến {fmt(col.maximum)}" if col.maximum is not None else "không âm"
+        return ("C03", f"điểm {col.key} là {_q(raw)}, không phải là số. Vui lòng nhập số "
+                f"{limit}.", col.key)
+    return ("C04", f"{_q(raw)} ở cột '{col.header}' không phải số nguyên. Vui lòng nhập một số "
+            "nguyên.", col.key)
 
 
 @cache
@@ -262,26 +318,26 @@ def check_constraints(checks: list[SheetCheck]) -> None:
     if not checks:
         return
     decl = checks[0].decl
-    keys = [c.key for c in decl.columns]
     owners = [(check, record) for check in checks for record in check.read()]
     for check in checks:
         check.cases = []
     if not owners:
         return
-    frame = pd.DataFrame(
-        [[None if r.values[k] is _INVALID else r.values[k] for k in keys] for _, r in owners],
-        columns=keys, dtype=object,
-    )
+    # Only the columns pandera can fail on: a nullable object column without checks never does.
+    schema = _schema(decl)
+    keys = [c.key for c in decl.columns if c.required or schema.columns[c.key].checks]
+    frame = pd.DataFrame({k: [r.values[k] for _, r in owners] for k in keys}, columns=keys,
+                         dtype=object)
     try:
-        _schema(decl).validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.sort_values(["index", "column"], kind="stable")
         for case in cases.itertuples(index=False):
             if case.column not in keys:
                 continue
             check, record = owners[case.index]
-            if record.values[case.column] is _INVALID:
-                continue
+            if any(key == case.column for _, _, key in record.problems):
+                continue  # stage 1 could not parse the cell: its own finding says so
             check.cases.append((record, case.column, case.check, case.check_number,
                                 case.failure_case))
 
