@@ -15,10 +15,11 @@ dieu_chinh and giai_thich are strings ("" when there is nothing to say), ky is "
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import Plan
@@ -34,6 +35,7 @@ INDIVIDUAL, COLLECTIVE = "Cá nhân", "Tập thể"
 TYPE_ORDER = (COLLECTIVE, INDIVIDUAL)
 EXCELLENT, GOOD, PASSED, FAILED = "Xuất sắc", "Tốt", "Đạt", "Chưa đạt"
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 _NO_DATE = dt.date.max
 
 
@@ -55,6 +57,8 @@ def is_missing(value: object) -> bool:
 
 def to_decimal(value: object) -> Decimal | None:
     """A score as Decimal (ints and floats exactly as written), None when missing."""
+    if type(value) is Decimal and value.is_finite():  # the usual cell, read once per criterion
+        return value
     if is_missing(value):
         return None
     if isinstance(value, Decimal):
@@ -92,8 +96,10 @@ def text_of(value: object) -> str:
 
 @lru_cache(maxsize=2**16)
 def _clean_text(value: str) -> str:
-    """`clean` of a string, remembered: the same codes and names are read again and again."""
-    return clean(value)
+    """`clean` of a string, remembered: the same codes and names are read again and again.
+    A string already clean is returned itself, so the scores share the intake's strings."""
+    cleaned = clean(value)
+    return value if cleaned == value else cleaned
 
 
 def round_score(value: Decimal) -> Decimal:
@@ -132,18 +138,27 @@ def group_label(movement: str, kind: str) -> str:
 def describe_class(xep_loai: str, plan: Plan) -> str:
     """'Xuất sắc (từ 90 điểm)', 'Tốt (từ 80 đến dưới 90 điểm)', 'Chưa đạt (dưới 65 điểm)'."""
     t = plan.thresholds
+    return _describe_class(xep_loai, t.xuat_sac, t.tot, t.dat)
+
+
+@lru_cache(maxsize=64)
+def _describe_class(xep_loai: str, xuat_sac: float, tot: float, dat: float) -> str:
     bounds = {
-        EXCELLENT: f"từ {vn_number(t.xuat_sac)} điểm",
-        GOOD: f"từ {vn_number(t.tot)} đến dưới {vn_number(t.xuat_sac)} điểm",
-        PASSED: f"từ {vn_number(t.dat)} đến dưới {vn_number(t.tot)} điểm",
-        FAILED: f"dưới {vn_number(t.dat)} điểm",
+        EXCELLENT: f"từ {vn_number(xuat_sac)} điểm",
+        GOOD: f"từ {vn_number(tot)} đến dưới {vn_number(xuat_sac)} điểm",
+        PASSED: f"từ {vn_number(dat)} đến dưới {vn_number(tot)} điểm",
+        FAILED: f"dưới {vn_number(dat)} điểm",
     }
     return f"{xep_loai} ({bounds[xep_loai]})"
 
 
 def describe_total(row: dict) -> str:
-    return (f"tổng {format_score(row['tong_diem'])} điểm (chung {format_score(row['diem_chung'])}"
-            f" + cụ thể {format_score(row['diem_cu_the'])})")
+    return describe_scores(row["tong_diem"], row["diem_chung"], row["diem_cu_the"])
+
+
+def describe_scores(total: Decimal, general: Decimal, specific: Decimal) -> str:
+    return (f"tổng {format_score(total)} điểm (chung {format_score(general)}"
+            f" + cụ thể {format_score(specific)})")
 
 
 # ---- criteria, council, totals ---------------------------------------------------------------
@@ -160,6 +175,11 @@ def exemplar_key(unit: object, code: object) -> tuple[str, str]:
     return (text_of(unit), text_of(code).casefold())
 
 
+def column_of(frame: pd.DataFrame, name: str) -> list:
+    """A column's values as a list; None on every row when the frame has no such column."""
+    return frame[name].tolist() if name in frame else [None] * len(frame)
+
+
 def index_council(council: pd.DataFrame) -> dict[tuple[str, str], dict[str, tuple]]:
     """(unit, code) -> criterion -> (score, reason); a later row for the same cell wins."""
     index: dict[tuple[str, str], dict[str, tuple]] = {}
@@ -173,78 +193,78 @@ def index_council(council: pd.DataFrame) -> dict[tuple[str, str], dict[str, tupl
     return index
 
 
-def apply_criteria(row: dict, adjustments: dict[str, tuple], plan: Plan) -> dict:
-    """Per-criterion unit / council / used scores, the raw sums and the council's explanation."""
-    own = {c.code for c in plan.criteria_of(text_of(row.get("phong_trao")))}
+def apply_criteria(plan: Plan, movements: list[str], unit_scores: Callable[[str], list],
+                   adjustments: list[dict[str, tuple]],
+                   ) -> tuple[dict[str, list], list[Decimal], list[Decimal], list[str]]:
+    """Per-criterion unit / council / used score columns (`criterion_columns`), the raw sums of
+    the general and of the movement's criteria, and the council's explanation, row by row.
+
+    `unit_scores(code)` is the column of the unit's scores for a criterion and `adjustments` the
+    council's criterion -> (score, reason) of each row. Criteria not of the row's movement are
+    None in all three columns.
+    """
+    own_of = {m: {c.code for c in plan.criteria_of(m)} for m in set(movements)}
+    owns = [own_of[m] for m in movements]
     general = {c.code for c in plan.general_criteria}
-    out: dict = {}
-    changes = []
-    chung = cu_the = Decimal(0)
-    for crit in plan.all_criteria:
-        code = crit.code
-        unit = to_decimal(row.get(code)) if code in own else None
-        council = adjustments.get(code) if code in own else None
-        council_score = council[0] if council else None
-        used = unit if council_score is None else council_score
-        out[f"{code}_dv"], out[f"{code}_hd"], out[code] = unit, council_score, used
-        if council:
-            changes.append(f"{code}: {format_plain(unit)} → {format_plain(council[0])}"
-                           f" (Hội đồng: {council[1]})")
-        if used is not None:
-            if code in general:
-                chung += used
-            else:
-                cu_the += used
-    out["_chung"], out["_cu_the"], out["dieu_chinh"] = chung, cu_the, "; ".join(changes)
-    return out
+    adjusted = [(i, adjustment) for i, adjustment in enumerate(adjustments) if adjustment]
+    changes: dict[int, list[str]] = {i: [] for i, _ in adjusted}
+    columns: dict[str, list] = {}
+    # Missing scores add an exact zero: the sums' values, hence their rounding, are those of
+    # adding the present scores one by one, and object arrays add row-wise in one call.
+    chung = cu_the = np.full(len(movements), ZERO, dtype=object)
+    for code in (c.code for c in plan.all_criteria):
+        unit = [to_decimal(value) if code in own else None
+                for value, own in zip(unit_scores(code), owns, strict=True)]
+        council: list = [None] * len(unit)
+        used = unit
+        for i, adjustment in adjusted:
+            if code in owns[i] and code in adjustment:
+                score, reason = adjustment[code]
+                used = list(unit) if used is unit else used
+                council[i] = used[i] = score
+                changes[i].append(f"{code}: {format_plain(unit[i])} → {format_plain(score)}"
+                                  f" (Hội đồng: {reason})")
+        columns[f"{code}_dv"], columns[f"{code}_hd"], columns[code] = unit, council, used
+        addend = np.array([ZERO if score is None else score for score in used], dtype=object)
+        if code in general:
+            chung = chung + addend
+        else:
+            cu_the = cu_the + addend
+    explained = [""] * len(movements)
+    for i, lines in changes.items():
+        explained[i] = "; ".join(lines)
+    return columns, chung.tolist(), cu_the.tolist(), explained
 
 
-def gate_reasons(row: dict, plan: Plan) -> list[str]:
-    """The gates of SCORING.md in their fixed order; empty when the exemplar may be recognised."""
+def sum_up(plan: Plan, chung: list[Decimal], cu_the: list[Decimal]) -> list[tuple]:
+    """(diem_chung, diem_cu_the, tong_diem, xep_loai, the total described) for each row's raw
+    sums, worked out once per distinct pair: equal sums round and read alike (a sum that starts
+    from +0 is never -0), and the rows share the resulting objects."""
+    done: dict[tuple[Decimal, Decimal], tuple] = {}
+    results = []
+    for sums in zip(chung, cu_the, strict=True):
+        result = done.get(sums)
+        if result is None:
+            general, specific = round_score(sums[0]), round_score(sums[1])
+            total = round_score(sums[0] + sums[1])
+            result = done[sums] = (general, specific, total, plan.classify(total),
+                                   describe_scores(total, general, specific))
+        results.append(result)
+    return results
+
+
+def gate_reasons(discipline: bool | None, kind: str, rating: str, security_gate: bool,
+                 antt: bool | None) -> tuple[str, ...]:
+    """The gates of SCORING.md in their fixed order; empty when the exemplar may be recognised.
+    `rating` is the official's rating code, `security_gate` the movement's setting."""
     reasons = []
-    if to_flag(row.get("ky_luat")):
+    if discipline:
         reasons.append(GATE_DISCIPLINE)
-    kind = text_of(row.get("loai"))
-    if kind == INDIVIDUAL and text_of(row.get("xep_loai_cb")).upper() in LOW_RATINGS:
+    if kind == INDIVIDUAL and rating in LOW_RATINGS:
         reasons.append(GATE_RATING)
-    movement = plan.movement(text_of(row.get("phong_trao")))
-    if (kind == COLLECTIVE and movement is not None and movement.security_gate
-            and to_flag(row.get("antt")) is False):
+    if kind == COLLECTIVE and security_gate and antt is False:
         reasons.append(GATE_SECURITY)
-    return reasons
-
-
-def score_row(row: dict, adjustments: dict[str, tuple], plan: Plan, period: str) -> dict:
-    """One assessment -> one scores record (without rank, proposal and explanation)."""
-    criteria = apply_criteria(row, adjustments, plan)
-    chung, cu_the = criteria.pop("_chung"), criteria.pop("_cu_the")
-    total = round_score(chung + cu_the)
-    reasons = gate_reasons(row, plan)
-    return {
-        "ma_don_vi": text_of(row.get("ma_don_vi")),
-        "ma_dien_hinh": text_of(row.get("ma_dien_hinh")),
-        "ten": text_of(row.get("ten")),
-        "loai": text_of(row.get("loai")),
-        "phong_trao": text_of(row.get("phong_trao")),
-        "diem_chung": round_score(chung),
-        "diem_cu_the": round_score(cu_the),
-        "tong_diem": total,
-        "xep_loai": plan.classify(total),
-        "du_dieu_kien": not reasons,
-        "ly_do": "; ".join(reasons),
-        "hang": None,
-        "de_xuat": "",
-        "nguon": text_of(row.get("nguon")),
-        "so_sang_kien": to_int(row.get("so_sang_kien")),
-        "ngay_dang_ky": to_date(row.get("ngay_dang_ky")),
-        "xep_loai_cb": text_of(row.get("xep_loai_cb")).upper() or None,
-        "ky_luat": bool(to_flag(row.get("ky_luat"))),
-        "antt": to_flag(row.get("antt")),
-        "thanh_tich": text_of(row.get("thanh_tich")),
-        "ky": period,
-        "giai_thich": "",
-        **criteria,
-    }
+    return tuple(reasons)
 
 
 # ---- ordering and ranking --------------------------------------------------------------------
@@ -258,76 +278,148 @@ def sort_records(records: Iterable[dict], plan: Plan) -> list[dict]:
     return sorted(records, key=lambda r: canonical_key(r, plan))
 
 
-def rank_key(row: dict) -> tuple:
+def canonical_order(units: list[str], codes: list[str], sources: list[str], plan: Plan,
+                    rows: Iterable[int]) -> list[int]:
+    """`rows` (positions in the columns given) sorted by `canonical_key`, stable."""
+    order = {unit: plan.unit_order(unit) for unit in set(units)}
+    return sorted(rows, key=lambda i: (order[units[i]], units[i], codes[i], sources[i]))
+
+
+def ranking_key(total: Decimal, general: Decimal, initiatives: int, registered: dt.date | None,
+                unit: str, code: str) -> tuple:
     """The tie-break chain: total, general score, initiatives (desc), first registration (asc),
     then unit code and exemplar code (plain code points)."""
-    return (-row["tong_diem"], -row["diem_chung"], -to_int(row.get("so_sang_kien")),
-            to_date(row.get("ngay_dang_ky")) or _NO_DATE,
-            text_of(row.get("ma_don_vi")), text_of(row.get("ma_dien_hinh")))
+    return (-total, -general, -initiatives, registered or _NO_DATE, unit, code)
+
+
+def rank_key(row: dict) -> tuple:
+    return ranking_key(row["tong_diem"], row["diem_chung"], to_int(row.get("so_sang_kien")),
+                       to_date(row.get("ngay_dang_ky")), text_of(row.get("ma_don_vi")),
+                       text_of(row.get("ma_dien_hinh")))
 
 
 def group_of(row: dict) -> tuple[str, str]:
     return (text_of(row.get("phong_trao")), text_of(row.get("loai")))
 
 
+def rank_groups(groups: Sequence[Hashable | None], key: Callable[[int], tuple],
+                ) -> tuple[list[int | None], dict]:
+    """Ranks 1, 2, … within each group by `key(position)` ascending (None for a position whose
+    group is None), and the number of positions ranked per group."""
+    members: dict[Hashable, list[int]] = {}
+    for i, group in enumerate(groups):
+        if group is not None:
+            members.setdefault(group, []).append(i)
+    ranks: list[int | None] = [None] * len(groups)
+    for positions in members.values():
+        for rank, i in enumerate(sorted(positions, key=key), 1):
+            ranks[i] = rank
+    return ranks, {group: len(positions) for group, positions in members.items()}
+
+
 def rank_records(records: list[dict]) -> tuple[list[int | None], dict[tuple[str, str], int]]:
     """Ranks (None for gated) aligned with `records`, and the number of eligible per group."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, row in enumerate(records):
-        if row["du_dieu_kien"]:
-            groups.setdefault(group_of(row), []).append(i)
-    ranks: list[int | None] = [None] * len(records)
-    for members in groups.values():
-        for position, i in enumerate(sorted(members, key=lambda i: rank_key(records[i])), 1):
-            ranks[i] = position
-    return ranks, {group: len(members) for group, members in groups.items()}
+    groups = [group_of(row) if row["du_dieu_kien"] else None for row in records]
+    return rank_groups(groups, lambda i: rank_key(records[i]))
 
 
 def frame_of(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """Records -> frame with object columns (None stays None), bool eligibility, Int64 rank."""
-    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in records], columns=columns,
-                         dtype=object)
+    return frame_of_columns({c: [r.get(c) for r in records] for c in columns}, columns)
+
+
+def frame_of_columns(data: dict[str, list], columns: list[str]) -> pd.DataFrame:
+    """`frame_of` from one list of values per column."""
+    frame = pd.DataFrame({c: data[c] for c in columns}, columns=columns, dtype=object)
     return frame.astype({"du_dieu_kien": bool, "hang": "Int64"})
 
 
 # ---- the quarter -----------------------------------------------------------------------------
-def explain_quarter(row: dict, eligible_in_group: int, plan: Plan) -> str:
-    """Why (not) introduced, in one sentence a leader reads."""
-    total = describe_total(row)
-    klass = describe_class(row["xep_loai"], plan)
-    if not row["du_dieu_kien"]:
-        return f"Không xếp hạng: {row['ly_do']}. Kết quả: {total}; {klass}; không đề xuất."
-    head = (f"Xếp thứ {row['hang']}/{eligible_in_group} nhóm "
-            f"{group_label(*group_of(row))}; {total}; ")
-    if row["xep_loai"] == EXCELLENT:
+def explain_quarter(reasons: str, rank: int | None, eligible_in_group: int,
+                    group: tuple[str, str], total: str, xep_loai: str, plan: Plan) -> str:
+    """Why (not) introduced, in one sentence a leader reads (`total`: `describe_scores`)."""
+    klass = describe_class(xep_loai, plan)
+    if rank is None:
+        return f"Không xếp hạng: {reasons}. Kết quả: {total}; {klass}; không đề xuất."
+    head = f"Xếp thứ {rank}/{eligible_in_group} nhóm {group_label(*group)}; {total}; "
+    if xep_loai == EXCELLENT:
         return f"{head}{klass} → giới thiệu điển hình."
     return f"{head}{klass}, chưa đạt mức Xuất sắc nên chưa giới thiệu điển hình."
 
 
 def withdrawn_in(registrations: pd.DataFrame) -> set[tuple[str, str]]:
     """Exemplars withdrawn ('Rút') in the period: never scored (SCORING.md)."""
-    def column(name: str) -> list:
-        return registrations[name].tolist() if name in registrations else [None] * len(
-            registrations)
-
     return {exemplar_key(unit, code) for unit, code, status in zip(
-                column("ma_don_vi"), column("ma_dien_hinh"), column("trang_thai"), strict=True)
+                column_of(registrations, "ma_don_vi"), column_of(registrations, "ma_dien_hinh"),
+                column_of(registrations, "trang_thai"), strict=True)
             if text_of(status) == "Rút"}
 
 
 def score_period(intake: Intake, plan: Plan) -> pd.DataFrame:
-    """The period's `scores` frame (see the module docstring), independent of input row order."""
-    council = index_council(intake.council)
+    """The period's `scores` frame (see the module docstring), independent of input row order.
+
+    Built column by column (a province's quarter has 100,000 assessments): every column is a
+    list in the canonical order of the rows.
+    """
+    frame = intake.assessments
+    units = [text_of(v) for v in column_of(frame, "ma_don_vi")]
+    codes = [text_of(v) for v in column_of(frame, "ma_dien_hinh")]
+    sources = [text_of(v) for v in column_of(frame, "nguon")]
+    keys = [(unit, code.casefold()) for unit, code in zip(units, codes, strict=True)]
     withdrawn = withdrawn_in(intake.registrations)
-    period = str(intake.period)
-    records = [
-        score_row(row, council.get(key, {}), plan, period)
-        for row in sort_records(intake.assessments.to_dict("records"), plan)
-        if (key := exemplar_key(row.get("ma_don_vi"), row.get("ma_dien_hinh"))) not in withdrawn
-    ]
-    ranks, sizes = rank_records(records)
-    for row, rank in zip(records, ranks, strict=True):
-        row["hang"] = rank
-        row["de_xuat"] = INTRODUCE if rank is not None and row["xep_loai"] == EXCELLENT else ""
-        row["giai_thich"] = explain_quarter(row, sizes.get(group_of(row), 0), plan)
-    return frame_of(records, score_columns(plan))
+    order = canonical_order(units, codes, sources, plan,
+                            (i for i, key in enumerate(keys) if key not in withdrawn))
+
+    def take(values: list) -> list:
+        return [values[i] for i in order]
+
+    def read(name: str) -> list:
+        return take(column_of(frame, name))
+
+    def texts(name: str) -> list[str]:
+        return [text_of(v) for v in read(name)]
+
+    units, codes, sources, keys = take(units), take(codes), take(sources), take(keys)
+    movements, kinds = texts("phong_trao"), texts("loai")
+    council = index_council(intake.council)
+    criteria, chung, cu_the, changes = apply_criteria(
+        plan, movements, read, [council.get(key, {}) for key in keys])
+    general, specific, totals, classes, described = (
+        [result[n] for result in sum_up(plan, chung, cu_the)] for n in range(5))
+
+    ratings = texts("xep_loai_cb")
+    upper = {text: text.upper() for text in set(ratings)}
+    ratings = [upper[text] for text in ratings]
+    security = {m: movement is not None and movement.security_gate
+                for m, movement in ((m, plan.movement(m)) for m in set(movements))}
+    discipline = [to_flag(v) for v in read("ky_luat")]
+    antt = [to_flag(v) for v in read("antt")]
+    joined: dict[tuple[str, ...], str] = {}
+    reasons = [joined.setdefault(why, "; ".join(why)) for why in map(
+        gate_reasons, discipline, kinds, ratings, map(security.get, movements), antt)]
+    initiatives = [to_int(v) for v in read("so_sang_kien")]
+    dates = [to_date(v) for v in read("ngay_dang_ky")]
+
+    pairs = list(zip(movements, kinds, strict=True))
+    groups = [None if why else group for why, group in zip(reasons, pairs, strict=True)]
+    ranks, sizes = rank_groups(groups, lambda i: ranking_key(
+        totals[i], general[i], initiatives[i], dates[i], units[i], codes[i]))
+    data = {
+        "ma_don_vi": units, "ma_dien_hinh": codes, "ten": texts("ten"), "loai": kinds,
+        "phong_trao": movements, "diem_chung": general, "diem_cu_the": specific,
+        "tong_diem": totals, "xep_loai": classes, "du_dieu_kien": [not why for why in reasons],
+        "ly_do": reasons, "hang": ranks,
+        "de_xuat": [INTRODUCE if rank is not None and klass == EXCELLENT else ""
+                    for rank, klass in zip(ranks, classes, strict=True)],
+        "nguon": sources, "so_sang_kien": initiatives, "ngay_dang_ky": dates,
+        "xep_loai_cb": [rating or None for rating in ratings],
+        "ky_luat": [bool(flag) for flag in discipline], "antt": antt,
+        "thanh_tich": texts("thanh_tich"), "ky": [str(intake.period)] * len(order),
+        "dieu_chinh": changes,
+        "giai_thich": [
+            explain_quarter(why, rank, sizes.get(group, 0), group, total, klass, plan)
+            for why, rank, group, total, klass in zip(
+                reasons, ranks, pairs, described, classes, strict=True)],
+        **criteria,
+    }
+    return frame_of_columns(data, score_columns(plan))
