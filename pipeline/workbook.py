@@ -422,23 +422,52 @@ class _Columns:
 # and the table's columns; a fill it gives wins over the value's fill of `fills`.
 CellFill = Callable[[str, _Columns], Sequence[str | None] | None]
 
+ROWS_AT_ONCE = 2000  # a table is prepared and written this many rows at a time
+
+
+class _StreamedWorksheet(Worksheet):
+    """A worksheet whose rows go to its temporary file as they are written (xlsxwriter's
+    `constant_memory` mode, for this sheet only): a province's tables hold millions of cells.
+
+    A streamed sheet is written strictly row by row: a row's height is set before the next
+    row is touched, and a write to an earlier row is dropped (xlsxwriter does so silently).
+    Its strings are stored inline. The overview sheets stay in memory: their Excel tables
+    (`add_table`) and their charts' cached values need the cells kept."""
+
+    def _initialize(self, init_data: dict) -> None:
+        super()._initialize({**init_data, "constant_memory": True})
+
+
+@dataclass
+class _TableColumn:
+    """One column of a table being written: what to write per row and how to show it."""
+
+    col: int
+    column: str
+    kind: str
+    fills: dict[str, str]
+    shown: Callable[[object], str]  # display_text for this column, computed once per value
+
 
 @dataclass
 class _Sheet:
-    """One worksheet being written: remembers widths and wrapped texts to size rows at the end."""
+    """One worksheet being written: remembers widths and wrapped texts to size rows."""
 
     ws: Worksheet
     fmt: _Formats
     widths: dict[int, float] = field(default_factory=dict)
     fixed: dict[int, float] = field(default_factory=dict)
     wrapped: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    # the wrapped texts of whole table columns: (first row, column, texts; None for no text)
-    blocks: list[tuple[int, int, list[str | None]]] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)
     folded: set[int] = field(default_factory=set)  # columns grouped one level, collapsed
 
     def widen(self, col: int, width: float) -> None:
         self.widths[col] = max(self.widths.get(col, 0), width)
+
+    def final_widths(self) -> dict[int, float]:
+        """Each column's width: the fixed one, else the widest content; capped."""
+        final = {**self.widths, **self.fixed}
+        return {c: min(w, MAX_TEXT_WIDTH) for c, w in final.items()}
 
     def write(self, row: int, col: int, value: object, kind: str, fmt, wrap: bool = True) -> None:
         """Write one value by its kind; text always as a string, never a formula."""
@@ -460,75 +489,76 @@ class _Sheet:
 
     def table(self, frame: pd.DataFrame, columns: Sequence[str], top: int, *, left: int = 0,
               name: str = "", fills: dict[str, dict[str, str]] | None = None,
-              cell_fill: CellFill | None = None, as_excel_table: bool = False,
-              headers: dict[str, str] | None = None) -> int:
-        """Header at `top`, one row per record below; returns the last row written."""
+              cell_fill: CellFill | None = None, headers: dict[str, str] | None = None) -> int:
+        """Header at `top`, one row per record below; returns the last row written.
+
+        Every column is measured first (so the sheet's widths are final: nothing may widen
+        them afterwards), then the rows are written in order, each after its height, a few
+        thousand at a time: a streamed sheet never goes back to a row."""
         fills = fills or {}
-        head = self.fmt.header()
-        for j, column in enumerate(columns):
-            text = (headers or {}).get(column) or header(column, name)
-            self.ws.write_string(top, left + j, text, head)
-            self.widen(left + j, _header_width(text))
-            self.wrapped.setdefault(top, []).append((left + j, text))
-        self.header_rows.append(top)
-        rows = _Columns(frame)
-        # Column by column: what to write and its format; then row by row, which keeps the
-        # order strings are first written in (the shared-strings table, hence the bytes).
-        specs = [self._column(rows, column, top + 1, left + j, fills.get(column, {}), cell_fill)
-                 for j, column in enumerate(columns)]
-        blank = self.ws.write_blank
-        for i in range(len(rows)):
-            row = top + 1 + i
-            for col, write, values, formats in specs:
-                value = values[i]
-                if value is None:
-                    blank(row, col, None, formats[i])
-                else:
-                    write(row, col, value, formats[i])
-        last = top + max(len(rows), 1)
-        if not len(rows):
+        texts = [(headers or {}).get(c) or header(c, name) for c in columns]
+        table = [_TableColumn(left + j, c, kind_of(c), fills.get(c, {}), _shower(kind_of(c)))
+                 for j, c in enumerate(columns)]
+        for spec, text in zip(table, texts, strict=True):
+            self.widen(spec.col, _header_width(text))
+            if spec.column in frame:
+                self._measure_column(frame[spec.column].tolist(), spec)
+        widths = self.final_widths()
+        ws, head = self.ws, self.fmt.header()
+        lines = self.row_lines(1, [(s.col, [t]) for s, t in zip(table, texts, strict=True)],
+                               widths)
+        ws.set_row(top, LINE_HEIGHT * max(lines[0], 1) + 3)
+        for spec, text in zip(table, texts, strict=True):
+            ws.write_string(top, spec.col, text, head)
+        blank = ws.write_blank
+        for start in range(0, len(frame), ROWS_AT_ONCE):
+            rows = _Columns(frame.iloc[start:start + ROWS_AT_ONCE])
+            cells = [(spec.col, *self._cells(rows, spec, cell_fill)) for spec in table]
+            lines = self.row_lines(len(rows), [(col, texts) for col, *_, texts in cells
+                                               if texts is not None], widths)
+            for i in range(len(rows)):
+                row = top + 1 + start + i
+                if lines[i] > 1:
+                    ws.set_row(row, LINE_HEIGHT * lines[i] + 3)
+                for col, write, values, formats, _ in cells:
+                    value = values[i]
+                    if value is None:
+                        blank(row, col, None, formats[i])
+                    else:
+                        write(row, col, value, formats[i])
+        last = top + max(len(frame), 1)
+        if not len(frame):
             for j in range(len(columns)):
-                self.ws.write_blank(top + 1, left + j, None, self.fmt.cell("text"))
-            self.ws.write_string(top + 1, left, "(không có)", self.fmt.cell("text"))
-        if as_excel_table:
-            self.ws.add_table(top, left, last, left + len(columns) - 1, {
-                "style": None, "autofilter": True, "header_row": True,
-                "columns": [{"header": (headers or {}).get(c) or header(c, name),
-                             "header_format": head} for c in columns],
-            })
+                ws.write_blank(top + 1, left + j, None, self.fmt.cell("text"))
+            ws.write_string(top + 1, left, "(không có)", self.fmt.cell("text"))
         return last
 
-    def _column(self, rows: _Columns, column: str, first: int, col: int,
-                fills: dict[str, str], cell_fill: CellFill | None) -> tuple:
-        """One table column as (col, writer, values to write or None for a blank, formats);
-        widens the column to its longest value and keeps its wrapped texts."""
-        ws, kind = self.ws, kind_of(column)
+    def _measure_column(self, given: list, spec: _TableColumn) -> None:
+        """Widen a table column to its widest value (each distinct value measured once)."""
+        try:  # (type, value): 1, 1.0 and True are equal but show differently
+            distinct = list(dict.fromkeys((type(v), v) for v in given))
+        except TypeError:  # an unhashable value
+            distinct = [(type(v), v) for v in given]
+        texts = [spec.shown(v) for _, v in distinct if not is_blank(v)]
+        if texts:
+            self.widen(spec.col, max(_measure(t, spec.kind) for t in texts))
+
+    def _cells(self, rows: _Columns, spec: _TableColumn, cell_fill: CellFill | None) -> tuple:
+        """One table column over some rows: (writer, values to write or None for a blank,
+        formats, the wrapped texts or None for a column of numbers or dates)."""
+        ws, kind, column, fills, shown = self.ws, spec.kind, spec.column, spec.fills, spec.shown
         given = rows.values(column)
         blank = [is_blank(v) for v in given]
-        texts: dict[tuple, str] = {}  # (type, value) -> the text shown, computed once
-
-        def shown(value: object) -> str:
-            try:
-                key = (type(value), value)
-                if key not in texts:
-                    texts[key] = display_text(value, kind)
-                return texts[key]
-            except TypeError:  # an unhashable value
-                return display_text(value, kind)
-
         as_text = kind not in _NUMBER_KINDS and kind != "date"
-        # the text of every cell only where it is written or picks a fill; else each value once
-        shown_all = ([("" if b else shown(v)) for v, b in zip(given, blank, strict=True)]
-                     if as_text or fills else None)
-        present = [v for v, b in zip(given, blank, strict=True) if not b]
-        if present:
-            self.widen(col, max(_measure(t, kind) for t in _distinct(present, shown)))
+        # the text of every cell only where it is written or picks a fill
+        texts = ([None if b else shown(v) for v, b in zip(given, blank, strict=True)]
+                 if as_text or fills else None)
         own = cell_fill(column, rows) if cell_fill else None
         if own and fills:
-            chosen = [f or fills.get(t) for f, t in zip(own, shown_all, strict=True)]
+            chosen = [f or fills.get(t) for f, t in zip(own, texts, strict=True)]
         else:
             chosen = ([f or None for f in own] if own
-                      else [fills.get(t) for t in shown_all] if fills else [None] * len(given))
+                      else [fills.get(t) for t in texts] if fills else [None] * len(given))
         by_fill: dict[str | None, object] = {}
         for fill in chosen:
             if fill not in by_fill:
@@ -537,44 +567,35 @@ class _Sheet:
         if kind in _NUMBER_KINDS:
             number = float if kind in ("score", "criterion") else int
             values = [None if b else number(v) for v, b in zip(given, blank, strict=True)]
-            return col, ws.write_number, values, formats
+            return ws.write_number, values, formats, None
         if kind == "date":
             values = [None if b else dt.datetime.combine(_as_date(v), dt.time())
                       for v, b in zip(given, blank, strict=True)]
-            return col, ws.write_datetime, values, formats
-        values = [None if b else t for t, b in zip(shown_all, blank, strict=True)]
-        self.blocks.append((first, col, values))
-        return col, ws.write_string, values, formats
+            return ws.write_datetime, values, formats, None
+        return ws.write_string, texts, formats, texts
 
-    def row_lines(self, widths: dict[int, float]) -> dict[int, int]:
-        """Per row holding wrapped text: the most lines one of its cells needs in its column's
-        width; the folded (hidden) columns count only in a row that has nothing else."""
-        cells = [(row, col, [text]) for row, items in self.wrapped.items()
-                 for col, text in items]
-        most: dict[int, list[int]] = {}  # row -> [most lines in a shown column (0: none), most]
-        for first, col, texts in self.blocks + cells:
-            width, folded = widths.get(col, 10), col in self.folded
-            counted: dict[str, int] = {}
-            for i, text in enumerate(texts):
-                if text is None:
-                    continue
-                lines = counted.get(text)
-                if lines is None:
-                    lines = counted[text] = _lines(text, width)
-                entry = most.setdefault(first + i, [0, 0])
-                if not folded and lines > entry[0]:
-                    entry[0] = lines
-                if lines > entry[1]:
-                    entry[1] = lines
-        return {row: shown or every for row, (shown, every) in most.items()}
+    def row_lines(self, count: int, texts: Iterable[tuple[int, Sequence[str | None]]],
+                  widths: dict[int, float]) -> list[int]:
+        """Per row of `count` rows: the most lines one of its texts (given per column, None
+        for no text) needs in its column's width; the folded (hidden) columns count only in a
+        row that has nothing else; 0 for a row without text."""
+        shown, every = [0] * count, [0] * count
+        for col, column in texts:
+            width, known = widths.get(col, 10), {}
+            lines = [0 if t is None else known[t] if t in known
+                     else known.setdefault(t, _lines(t, width)) for t in column]
+            every = list(map(max, every, lines))
+            if col not in self.folded:
+                shown = list(map(max, shown, lines))
+        return [s or e for s, e in zip(shown, every, strict=True)]
 
     def finish(self, *, freeze: tuple[int, int] | None, filter_range: tuple | None,
                footer_title: str, period_label: str, repeat: tuple[int, int] | None,
                side_margin: float = 0.4) -> None:
-        """Widths, row heights, freeze, filter and print setup."""
+        """Widths, the heights of rows written by `write` and `_grid`, freeze, filter and
+        print setup."""
         ws = self.ws
-        final = {**self.widths, **self.fixed}
-        final = {c: min(w, MAX_TEXT_WIDTH) for c, w in final.items()}
+        final = self.final_widths()
         for col, width in sorted(final.items()):
             fold = {"level": 1, "hidden": True} if col in self.folded else {}
             ws.set_column(col, col, round(width, 1), None, fold)
@@ -585,7 +606,8 @@ class _Sheet:
                     ws.set_column(col + 1, col + 1, round(final.get(col + 1, 8.43), 1), None,
                                   {"collapsed": True})
         headers = set(self.header_rows)
-        for row, lines in sorted(self.row_lines(final).items()):
+        for row, items in sorted(self.wrapped.items()):
+            lines = self.row_lines(1, [(col, [text]) for col, text in items], final)[0]
             if lines > 1 or row in headers:
                 ws.set_row(row, LINE_HEIGHT * max(lines, 1) + 3)
         if freeze:
@@ -596,14 +618,25 @@ class _Sheet:
 
 
 _NUMBER_KINDS = ("score", "criterion", "count", "int", "delta")
+_PLAIN_TEXT_KINDS = ("text", "long")
 
 
-def _distinct(values: list, shown: Callable[[object], str]) -> set[str]:
-    """The texts of the distinct values (each value's text computed once)."""
-    try:
-        return {shown(v) for _, v in dict.fromkeys((type(v), v) for v in values)}
-    except TypeError:  # an unhashable value
-        return {shown(v) for v in values}
+def _shower(kind: str) -> Callable[[object], str]:
+    """`display_text` for a column of `kind`; the text of each distinct value is computed once
+    (a string in a text column is its own text)."""
+    texts: dict[tuple, str] = {}
+
+    def shown(value: object) -> str:
+        if kind in _PLAIN_TEXT_KINDS and type(value) is str:
+            return value
+        try:
+            key = (type(value), value)
+            if key not in texts:
+                texts[key] = display_text(value, kind)
+            return texts[key]
+        except TypeError:  # an unhashable value
+            return display_text(value, kind)
+    return shown
 
 
 def _measure(text: str, kind: str) -> float:
@@ -662,18 +695,22 @@ def _new_book(path: Path, run_date: dt.date, title: str) -> tuple[xlsxwriter.Wor
     return book, _Formats(book)
 
 
+def _add_sheet(book: xlsxwriter.Workbook, name: str, streamed: bool = True) -> Worksheet:
+    """A new worksheet; a streamed one for a table that may be a province's size."""
+    return book.add_worksheet(name, _StreamedWorksheet if streamed else None)
+
+
 def _titles(sheet: _Sheet, width: int, title: str, subtitle: str) -> None:
     """Title and subtitle centred across the table's columns (rows 0 and 1)."""
     ws, fmt = sheet.ws, sheet.fmt
     last = max(width - 1, 0)
-    if last:
-        ws.merge_range(0, 0, 0, last, title, fmt.title())
-        ws.merge_range(1, 0, 1, last, subtitle, fmt.subtitle())
-    else:
-        ws.write_string(0, 0, title, fmt.title())
-        ws.write_string(1, 0, subtitle, fmt.subtitle())
-    ws.set_row(0, 24)
-    ws.set_row(1, 19)
+    for row, text, height, style in ((0, title, 24, fmt.title()),
+                                     (1, subtitle, 19, fmt.subtitle())):
+        ws.set_row(row, height)
+        if last:
+            ws.merge_range(row, 0, row, last, text, style)
+        else:
+            ws.write_string(row, 0, text, style)
 
 
 @dataclass(frozen=True)
@@ -693,9 +730,11 @@ class _Context:
 def _table_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str, title: str,
                  frame: pd.DataFrame, columns: Sequence[str], *, name: str = "",
                  fills: dict | None = None, cell_fill: CellFill | None = None,
-                 freeze_col: int = 0, fixed: dict[str, float] | None = None) -> _Sheet:
-    """A sheet holding one table: title, subtitle, header at row 3, frozen and filtered."""
-    sheet = _Sheet(book.add_worksheet(sheet_name), fmt)
+                 freeze_col: int = 0, fixed: dict[str, float] | None = None,
+                 streamed: bool = True) -> _Sheet:
+    """A sheet holding one table: title, subtitle, header at row 3, frozen and filtered
+    (streamed unless a chart reads its cells)."""
+    sheet = _Sheet(_add_sheet(book, sheet_name, streamed), fmt)
     for column, width in (fixed or {}).items():
         sheet.fixed[list(columns).index(column)] = width
     _titles(sheet, len(columns), title, ctx.subtitle)
@@ -798,7 +837,7 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
                 for movement, value in zip(rows.values("phong_trao"), rows.values(column),
                                            strict=True)]
 
-    sheet = _Sheet(book.add_worksheet("Chấm điểm"), fmt)
+    sheet = _Sheet(_add_sheet(book, "Chấm điểm"), fmt)
     for j, column in enumerate(columns):
         sheet.fixed[j] = CRITERION_WIDTH if _CRITERION.match(column) else SCORE_WIDTHS[column]
     _titles(sheet, len(columns), "BẢNG CHẤM ĐIỂM ĐIỂN HÌNH TIÊN TIẾN", ctx.subtitle)
@@ -842,7 +881,7 @@ def _proposal_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str,
     frame = numbered(with_unit_names(in_unit_order(proposals, plan, "ma_dien_hinh"), plan))
     columns = ["stt", "ten_don_vi", "ten", "loai", "phong_trao", "tong_diem", "xep_loai", "hang",
                "de_xuat"]
-    sheet = _Sheet(book.add_worksheet(sheet_name), fmt)
+    sheet = _Sheet(_add_sheet(book, sheet_name), fmt)
     fixed = {"stt": 5, "ten_don_vi": 30, "ten": 28, "loai": 9, "phong_trao": 10, "tong_diem": 9,
              "xep_loai": 10, "hang": 6, "de_xuat": 36}
     for j, column in enumerate(columns):
@@ -1240,7 +1279,7 @@ def _proposal_sheet_ordered(book, fmt, ctx: _Context, proposals: pd.DataFrame,
     frame = numbered(with_unit_names(proposals, plan))
     columns = ["stt", "ten_don_vi", "ten", "loai", "phong_trao", "tong_diem", "xep_loai", "hang",
                "de_xuat"]
-    sheet = _Sheet(book.add_worksheet("Đề nghị khen thưởng"), fmt)
+    sheet = _Sheet(_add_sheet(book, "Đề nghị khen thưởng"), fmt)
     fixed = {"stt": 5, "ten_don_vi": 30, "ten": 28, "loai": 9, "phong_trao": 10, "tong_diem": 9,
              "xep_loai": 10, "hang": 6, "de_xuat": 38}
     for j, column in enumerate(columns):
@@ -1557,7 +1596,7 @@ def _register_sheet(book, fmt: _Formats, ctx: _Context, register: pd.DataFrame) 
     frame = register.assign(**{c: [REGISTER_AWARDS.get(v, v) for v in register[c]]
                                for c in register.columns if c.startswith("de_xuat_")})
 
-    sheet = _Sheet(book.add_worksheet("Sổ theo dõi điển hình"), fmt)
+    sheet = _Sheet(_add_sheet(book, "Sổ theo dõi điển hình"), fmt)
     fixed = {"stt": 4.5, "ten_don_vi": 18, "ma_dien_hinh": 9, "ten": 18, "loai": 8,
              "phong_trao": 7, "ky_dang_ky": 10, "trang_thai": 9, "ky_rut": 10,
              "gioi_tinh": 7, "nam_sinh": 7, "ngay_dang_ky": 11, "ngay_rut": 11}
@@ -1624,7 +1663,7 @@ def _generic_sheet(book, fmt, ctx: _Context, sheet_name: str, title: str, frame:
 
 def _trend_sheet(book, fmt: _Formats, ctx: _Context, trend: pd.DataFrame) -> None:
     sheet = _table_sheet(book, fmt, ctx, "Xu hướng", "XU HƯỚNG QUA CÁC NĂM", trend,
-                         list(trend.columns), fixed={"nam": 8})
+                         list(trend.columns), fixed={"nam": 8}, streamed=False)
     name, top, years = sheet.ws.get_name(), 3, len(trend)
     if not years:
         return
