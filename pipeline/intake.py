@@ -114,12 +114,13 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
     outcomes: list[FileOutcome] = []
     council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
     parser = Parser()  # shared by the period's files: equal values are parsed once
+    expected = {u.code for u in plan.units_for(period)}
     for item, book in books:
         if is_council_file(item.name):
             council.append((item, book))
             continue
         ctx = Context(plan, period, run_date, item.name)
-        outcomes.append(_open(ctx, item, book, check_folder, decls, parser))
+        outcomes.append(_open(ctx, item, book, check_folder, decls, parser, expected))
         findings += ctx.findings
 
     winners = _choose_winners(plan, outcomes, findings)
@@ -168,8 +169,10 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
 
 
 # --- files and covers --------------------------------------------------------------------------
-def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
-          check_folder: bool, decls: tuple[Sheet, ...], parser: Parser) -> FileOutcome:
+def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile, check_folder: bool,
+          decls: tuple[Sheet, ...], parser: Parser, expected: set[str]) -> FileOutcome:
+    """A file's cover checked, its data sheets located and, when accepted, parsed; `expected`
+    are the codes of the units reporting in the period."""
     plan = ctx.plan
     if isinstance(book, UnreadableFile):
         outcome = FileOutcome(item, None, unit=attribute(plan, item))
@@ -206,7 +209,7 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile,
         what = f"'{raw_unit}' không phải mã đơn vị của kế hoạch" if raw_unit else "thiếu Mã đơn vị"
         cover_finding(ERROR, "B02", "ma_don_vi", f"{what}. Vui lòng ghi một trong các mã: {codes}.")
         ok = False
-    elif unit not in plan.units_for(ctx.period):
+    elif unit.code not in expected:  # unit codes are unique in a plan
         cover_finding(ERROR, "B03", "ma_don_vi", f"đơn vị {unit.code} ({unit.name}) không thuộc "
                       f"danh sách đơn vị báo cáo {ctx.period.label}; tệp không được tiếp nhận.")
         ok = False
@@ -321,6 +324,7 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
                      frames: _Collected, decls: tuple[Sheet, ...],
                      checks: dict[str, SheetCheck]) -> None:
     plan, period = ctx.plan, ctx.period
+    ky, criteria = str(period), [c.code for c in plan.all_criteria]
     scored: set[str] = set()  # exemplar codes with a score row, accepted or not
     for decl in decls:
         if decl.key not in outcome.sheets:
@@ -346,7 +350,9 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
         elif decl.key == "cham_diem":
             scored = {code_key(r.values["ma_dien_hinh"]) for r in records}
             for rec, ex in checker.apply(records, registry):
-                frames.assessments.append(_assessment(plan, period, outcome, rec, ex, source(rec)))
+                own = checker.own_criteria(ex.fields["phong_trao"])
+                frames.assessments.append(_assessment(criteria, ky, outcome, rec, ex, own,
+                                                      source(rec)))
         else:
             checker.apply(records, period)
             for rec in records:
@@ -367,21 +373,22 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
                     sheet_pos=sheet.position if sheet else -1)
 
 
-def _assessment(plan: Plan, period: Period, outcome: FileOutcome, rec, ex, source: str) -> dict:
+def _assessment(criteria: list[str], ky: str, outcome: FileOutcome, rec, ex,
+                own: frozenset[str], source: str) -> dict:
+    """An accepted score row: `criteria` are every criterion's code, `own` its movement's."""
     v = rec.values
     row = {
         "ma_don_vi": outcome.unit, "ma_dien_hinh": ex.code, "ten": ex.fields["ten"],
         "loai": ex.fields["loai"], "phong_trao": ex.fields["phong_trao"],
-        "ngay_dang_ky": ex.first_date, "ky": str(period),
+        "ngay_dang_ky": ex.first_date, "ky": ky,
         "so_sang_kien": v["so_sang_kien"] or 0, "xep_loai_cb": v["xep_loai_cb"],
         "ky_luat": v["ky_luat"] == YES,
         "antt": None if v["antt"] is None else v["antt"] == YES,
         "thanh_tich": v["thanh_tich"], "minh_chung": v["minh_chung"], "nguon": source,
         "row": rec.row,
     }
-    own = {c.code for c in plan.criteria_of(ex.fields["phong_trao"])}
-    for crit in plan.all_criteria:
-        row[crit.code] = v.get(crit.code) if crit.code in own else None
+    for code in criteria:
+        row[code] = v.get(code) if code in own else None
     return row
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pipeline.findings import ERROR, WARNING
 from pipeline.periods import Period
@@ -17,12 +18,14 @@ REGISTRATION_FIELDS = ("loai", "ten", "nam_sinh", "gioi_tinh", "chuc_vu", "phong
                        "linh_vuc", "noi_dung", "muc_tieu")
 
 
+@lru_cache(maxsize=2**16, typed=True)
 def code_key(code: object) -> str:
-    """Exemplar codes compare ignoring case and surrounding spaces."""
+    """Exemplar codes compare ignoring case and surrounding spaces (remembered: a code is
+    looked up in several rules and sheets)."""
     return clean(code).casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exemplar:
     """The registration of one exemplar as it stands after a period."""
 
@@ -84,7 +87,7 @@ class RegistrationCheck(SheetCheck):
                          "trong trang này. Mỗi mã chỉ ghi một lần; vui lòng đặt mã khác hoặc "
                          "xóa dòng trùng.", rec, "ma_dien_hinh")
             seen.add(key)
-            existing = registry.get(self.ctx.unit, v["ma_dien_hinh"]) if key else None
+            existing = registry.items.get((self.ctx.unit, key)) if key else None
             if v["trang_thai"] == WITHDRAW:
                 if existing is None or existing.withdrawn:
                     self.add(ERROR, "R06", f"không thể rút mã điển hình '{v['ma_dien_hinh']}' vì "
@@ -108,7 +111,7 @@ class RegistrationCheck(SheetCheck):
                              "đăng ký trước đây; dòng này được ghi nhận là đăng ký mới.", rec,
                              "trang_thai")
             if rec.errors == 0:
-                _register(registry, self.ctx.unit, v, period, source(rec))
+                _register(registry, (self.ctx.unit, key), v, str(period), source(rec))
 
     def _person_rules(self, rec: Record, period: Period) -> None:
         v = rec.values
@@ -128,24 +131,29 @@ class RegistrationCheck(SheetCheck):
                     self.add(ERROR, "C11", f"'{header}' phải để trống với tập thể.", rec, key)
 
 
-def _register(registry: Registry, unit: str, v: dict, period: Period, source: str) -> None:
-    key = (unit, code_key(v["ma_dien_hinh"]))
+def _register(registry: Registry, key: tuple[str, str], v: dict, period: str,
+              source: str) -> None:
     old = registry.items.get(key)
     if v["trang_thai"] == WITHDRAW:
         registry.put(key, replace(old, status=WITHDRAW, withdrawn=True, source=source,
-                                  changed_in=str(period)))
+                                  changed_in=period))
         return
     fields = {k: v.get(k) for k in REGISTRATION_FIELDS}
     if old is None:
-        registry.put(key, Exemplar(unit, clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
-                                   str(period), NEW, False, source, str(period)))
+        registry.put(key, Exemplar(key[0], clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
+                                   period, NEW, False, source, period))
         return
     status = NEW if old.withdrawn else ADJUST
     registry.put(key, replace(old, fields=fields, status=status, withdrawn=False,
-                              source=source, changed_in=str(period)))
+                              source=source, changed_in=period))
 
 
 class ScoreCheck(SheetCheck):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._criteria_all = self.ctx.plan.all_criteria
+        self._own: dict[str, frozenset[str]] = {}  # movement -> its criteria codes
+
     def apply(self, records: list[Record], registry: Registry) -> list[tuple[Record, Exemplar]]:
         accepted = []
         seen: set[str] = set()
@@ -157,7 +165,7 @@ class ScoreCheck(SheetCheck):
                          "mỗi điển hình chỉ chấm một dòng. Vui lòng xóa dòng trùng.", rec,
                          "ma_dien_hinh")
             seen.add(key)
-            ex = registry.get(self.ctx.unit, v["ma_dien_hinh"]) if key else None
+            ex = registry.items.get((self.ctx.unit, key)) if key else None
             if key and ex is None:
                 self.add(ERROR, "R02", f"mã điển hình '{v['ma_dien_hinh']}' chưa được đăng ký. "
                          "Vui lòng đăng ký ở trang 'Đăng ký' hoặc kiểm tra lại mã.", rec,
@@ -172,17 +180,23 @@ class ScoreCheck(SheetCheck):
                 accepted.append((rec, ex))
         return accepted
 
+    def own_criteria(self, movement: str) -> frozenset[str]:
+        """The codes of the criteria a movement is scored on."""
+        own = self._own.get(movement)
+        if own is None:
+            own = self._own[movement] = frozenset(
+                c.code for c in self.ctx.plan.criteria_of(movement))
+        return own
+
     def _criteria(self, rec: Record, ex: Exemplar) -> None:
-        plan = self.ctx.plan
         movement = ex.fields["phong_trao"]
-        own = {c.code for c in plan.criteria_of(movement)}
-        for crit in plan.all_criteria:
+        own = self.own_criteria(movement)
+        for crit in self._criteria_all:
             value = rec.values.get(crit.code)
-            present = crit.code in rec.cells
             if crit.code in own and value is None and not self._had_error(rec, crit.code):
                 self.add(ERROR, "C01", f"thiếu điểm {crit.code} ({crit.text}): bắt buộc với "
                          f"phong trào {movement}. Vui lòng nhập từ 0 đến {fmt(crit.max)}.", rec,
-                         crit.code if present else None)
+                         crit.code if crit.code in rec.cells else None)
             elif crit.code not in own and value is not None:
                 self.add(ERROR, "C11", f"điểm {crit.code} phải để trống vì điển hình "
                          f"'{ex.code}' thuộc phong trào {movement}.", rec, crit.code)
@@ -196,15 +210,18 @@ class ScoreCheck(SheetCheck):
     def _person(self, rec: Record, ex: Exemplar) -> None:
         v = rec.values
         name = v.get("ten")
-        if name and name_key(name) != name_key(ex.fields["ten"]):
+        registered = ex.fields["ten"]
+        if name and name != registered and name_key(name) != name_key(registered):
             self.add(WARNING, "C14", f"tên '{name}' khác với tên đã đăng ký "
                      f"'{ex.fields['ten']}'; dùng tên đã đăng ký.", rec, "ten")
         if ex.fields["loai"] == COLLECTIVE and v.get("xep_loai_cb"):
             self.add(WARNING, "C15", "xếp loại chỉ ghi cho cá nhân; giá trị ghi cho tập thể được "
                      "bỏ qua.", rec, "xep_loai_cb")
             v["xep_loai_cb"] = None
+        if ex.fields["loai"] != COLLECTIVE:
+            return
         movement = self.ctx.plan.movement(ex.fields["phong_trao"])
-        if (ex.fields["loai"] == COLLECTIVE and movement and movement.security_gate
+        if (movement and movement.security_gate
                 and v.get("antt") is None and not self._had_error(rec, "antt")):
             self.add(ERROR, "C01", f"thiếu 'Đạt chuẩn ANTT': bắt buộc với tập thể thuộc phong trào "
                      f"{movement.code}. Vui lòng chọn {YES} hoặc {NO}.", rec,
