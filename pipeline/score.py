@@ -76,6 +76,8 @@ def to_flag(value: object) -> bool | None:
 
 
 def to_date(value: object) -> dt.date | None:
+    if type(value) is dt.date:
+        return value
     if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
@@ -84,8 +86,17 @@ def to_date(value: object) -> dt.date | None:
 
 
 def to_int(value: object, default: int | None = 0) -> int | None:
+    if type(value) is int:
+        return value
     number = to_decimal(value)
     return default if number is None else int(number)
+
+
+def texts_of(values: Iterable) -> list[str]:
+    """`text_of` of each value, worked out once per distinct string."""
+    values = list(values)
+    cleaned = {value: _clean_text(value) for value in {v for v in values if type(v) is str}}
+    return [cleaned[v] if type(v) is str else text_of(v) for v in values]
 
 
 def text_of(value: object) -> str:
@@ -203,8 +214,10 @@ def apply_criteria(plan: Plan, movements: list[str], unit_scores: Callable[[str]
     council's criterion -> (score, reason) of each row. Criteria not of the row's movement are
     None in all three columns.
     """
-    own_of = {m: {c.code for c in plan.criteria_of(m)} for m in set(movements)}
-    owns = [own_of[m] for m in movements]
+    rows_of: dict[str, list[int]] = {}
+    for i, movement in enumerate(movements):
+        rows_of.setdefault(movement, []).append(i)
+    own_of = {m: {c.code for c in plan.criteria_of(m)} for m in rows_of}
     general = {c.code for c in plan.general_criteria}
     adjusted = [(i, adjustment) for i, adjustment in enumerate(adjustments) if adjustment]
     changes: dict[int, list[str]] = {i: [] for i, _ in adjusted}
@@ -213,12 +226,15 @@ def apply_criteria(plan: Plan, movements: list[str], unit_scores: Callable[[str]
     # adding the present scores one by one, and object arrays add row-wise in one call.
     chung = cu_the = np.full(len(movements), ZERO, dtype=object)
     for code in (c.code for c in plan.all_criteria):
-        unit = [to_decimal(value) if code in own else None
-                for value, own in zip(unit_scores(code), owns, strict=True)]
+        values, unit = unit_scores(code), [None] * len(movements)
+        for movement, rows in rows_of.items():
+            if code in own_of[movement]:
+                for i in rows:
+                    unit[i] = to_decimal(values[i])
         council: list = [None] * len(unit)
         used = unit
         for i, adjustment in adjusted:
-            if code in owns[i] and code in adjustment:
+            if code in own_of[movements[i]] and code in adjustment:
                 score, reason = adjustment[code]
                 used = list(unit) if used is unit else used
                 council[i] = used[i] = score
@@ -362,9 +378,9 @@ def score_period(intake: Intake, plan: Plan) -> pd.DataFrame:
     list in the canonical order of the rows.
     """
     frame = intake.assessments
-    units = [text_of(v) for v in column_of(frame, "ma_don_vi")]
-    codes = [text_of(v) for v in column_of(frame, "ma_dien_hinh")]
-    sources = [text_of(v) for v in column_of(frame, "nguon")]
+    units = texts_of(column_of(frame, "ma_don_vi"))
+    codes = texts_of(column_of(frame, "ma_dien_hinh"))
+    sources = texts_of(column_of(frame, "nguon"))
     keys = [(unit, code.casefold()) for unit, code in zip(units, codes, strict=True)]
     withdrawn = withdrawn_in(intake.registrations)
     order = canonical_order(units, codes, sources, plan,
@@ -377,15 +393,16 @@ def score_period(intake: Intake, plan: Plan) -> pd.DataFrame:
         return take(column_of(frame, name))
 
     def texts(name: str) -> list[str]:
-        return [text_of(v) for v in read(name)]
+        return texts_of(read(name))
 
     units, codes, sources, keys = take(units), take(codes), take(sources), take(keys)
     movements, kinds = texts("phong_trao"), texts("loai")
     council = index_council(intake.council)
     criteria, chung, cu_the, changes = apply_criteria(
         plan, movements, read, [council.get(key, {}) for key in keys])
+    results = sum_up(plan, chung, cu_the)
     general, specific, totals, classes, described = (
-        [result[n] for result in sum_up(plan, chung, cu_the)] for n in range(5))
+        [result[n] for result in results] for n in range(5))
 
     ratings = texts("xep_loai_cb")
     upper = {text: text.upper() for text in set(ratings)}
