@@ -26,12 +26,15 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 from docxtpl import DocxTemplate
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -55,6 +58,8 @@ from pipeline.model import (
 from pipeline.text import clean, vn_date, vn_number, vn_sort_key
 from schemas.sheets import ACTIVITY_FORMS
 
+T = TypeVar("T")
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DOCX_TEMPLATE = TEMPLATES / "van_ban.docx"
 HTML_TEMPLATE = "bao_cao.html"
@@ -65,6 +70,10 @@ CLASSES = ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt")
 PDF_TIMEOUT = 180
 LIST_MARKS = "-+•*=@ "  # list dashes, and the formula marks a spreadsheet cell may carry
 NOTABLE_ACTIVITIES = 3  # the few activities the quarterly report names one by one
+# The score columns of the exemplars a quarterly report introduces (`outstanding_rows`).
+OUTSTANDING_COLUMNS = ("ma_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao", "tong_diem",
+                       "thanh_tich")
+YES_WORDS = ("có", "co", "true", "x", "1")  # and True: what a yes/no column reads as yes
 
 # Table layouts, shared with templates/make_docx_templates.py: per column (width in mm, align).
 # The text area of an A4 page with 30 mm and 15 mm side margins is 165 mm wide.
@@ -184,22 +193,33 @@ def _text(value: object) -> str:
 def _yes(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    return _text(value).lower() in ("có", "co", "true", "x", "1")
+    return _text(value).lower() in YES_WORDS
 
 
-# The documents of a run read the same frames many times (the scores of a province hold tens
-# of thousands of rows): while `_frames_read_once` is active, each frame becomes records once.
-_READ: ContextVar[dict[int, tuple[pd.DataFrame, list[Mapping]]] | None] = ContextVar(
-    "_READ", default=None)
+# The documents of a run read the same frames many times (the scores of a province hold about
+# 100,000 rows): while `_frames_read_once` is active, what is derived from a frame (its text
+# columns, its records, the exemplars it proposes) is computed once and shared.
+_MEMO: ContextVar[dict[tuple, tuple[tuple, object]] | None] = ContextVar("_MEMO", default=None)
 
 
 @contextmanager
 def _frames_read_once() -> Iterator[None]:
-    token = _READ.set({})
+    token = _MEMO.set({})
     try:
         yield
     finally:
-        _READ.reset(token)
+        _MEMO.reset(token)
+
+
+def _once(what: tuple, frames: tuple, make: Callable[[], T]) -> T:
+    """`make()`, computed once per `what` and frames while `_frames_read_once` is active."""
+    memo = _MEMO.get()
+    if memo is None:
+        return make()
+    key = (*what, *map(id, frames))
+    if key not in memo:
+        memo[key] = (frames, make())  # the frames are held so that their ids are not reused
+    return memo[key][1]
 
 
 class _Row(Mapping[str, object]):
@@ -226,20 +246,57 @@ class _Row(Mapping[str, object]):
 
 
 def _records(frame: pd.DataFrame | None) -> list[Mapping]:
-    """The frame's rows as dicts, missing values as None; shared while reading once: the
-    callers never change them."""
+    """The frame's rows as mappings, missing values as None; shared while reading once: the
+    callers never change them. For the small frames, or a large one's few chosen rows."""
     if frame is None or frame.empty:
         return []
-    read = _READ.get()
-    if read is not None and id(frame) in read:
-        return read[id(frame)][1]
+    return _once(("records",), (frame,), lambda: _read_records(frame))
+
+
+def _read_records(frame: pd.DataFrame) -> list[Mapping]:
+    if frame.empty:
+        return []
     dicts = frame.to_dict("records")
     index = {key: i for i, key in enumerate(dicts[0])}
-    rows = [_Row(index, tuple(None if _missing(v) else v for v in row.values()))
+    return [_Row(index, tuple(None if _missing(v) else v for v in row.values()))
             for row in dicts]
-    if read is not None:
-        read[id(frame)] = (frame, rows)  # the frame is held so that its id is not reused
-    return rows
+
+
+def _texts(frame: pd.DataFrame | None, key: str) -> np.ndarray:
+    """The column as `_text` reads each value ('' when the frame has no such column): the
+    large frames are counted from these arrays rather than row by row."""
+    if frame is None:
+        return np.array([], dtype=object)
+    return _once(("texts", key), (frame,), lambda: _read_texts(frame, key))
+
+
+def _read_texts(frame: pd.DataFrame, key: str) -> np.ndarray:
+    if key not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    values = frame[key]
+    if values.dtype == bool:
+        return np.where(values.to_numpy(), "True", "False").astype(object)
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return np.array([_text(v) for v in values.tolist()], dtype=object)
+    # Strings and missing values only: each distinct string is cleaned once, a missing value
+    # (code -1) takes the last entry, ''.
+    codes, uniques = pd.factorize(values)
+    return np.array([*map(_text, uniques), ""], dtype=object)[codes]
+
+
+def _tally(frame: pd.DataFrame | None, *keys: str,
+           where: np.ndarray | None = None) -> Counter[tuple]:
+    """`_count_by` of the frame's rows (those `where` is true), from its text columns."""
+    columns = [_texts(frame, key) for key in keys]
+    if where is not None:
+        columns = [column[where] for column in columns]
+    return Counter(zip(*columns, strict=True))
+
+
+def _yes_flags(frame: pd.DataFrame | None, key: str) -> np.ndarray:
+    """`_yes` of each value of the column."""
+    texts = pd.Series(_texts(frame, key), dtype=object)
+    return texts.str.lower().isin(YES_WORDS).to_numpy(dtype=bool)
 
 
 def _prose(value: object) -> str:
@@ -267,9 +324,15 @@ def _movement_name(plan: Plan, code: object) -> str:
     return movement.short if movement else _text(code)
 
 
+@lru_cache(maxsize=65536)
+def _sort_key(text: str) -> tuple:
+    """`vn_sort_key` of a text, remembered: the same codes and names recur in every unit."""
+    return vn_sort_key(text)
+
+
 def _by_plan_order(plan: Plan, rows: Iterable[dict], *then: str) -> list[dict]:
     return sorted(rows, key=lambda r: (plan.unit_order(_text(r.get("ma_don_vi"))),
-                                       *(vn_sort_key(_text(r.get(k))) for k in then)))
+                                       *(_sort_key(_text(r.get(k))) for k in then)))
 
 
 def _roman(number: int) -> str:
@@ -359,8 +422,13 @@ def appendix_note(kind_code: str, kind_word: str, issuer: Issuer, year: int, who
 
 
 # ---- the quarterly report --------------------------------------------------------------------
-def _active(registrations: pd.DataFrame) -> list[dict]:
-    return [r for r in _records(registrations) if _text(r.get("trang_thai")) != "Rút"]
+def _size(frame: pd.DataFrame | None) -> int:
+    return 0 if frame is None else len(frame)
+
+
+def _active(registrations: pd.DataFrame | None) -> np.ndarray:
+    """Which registrations are followed: all but the withdrawn ones."""
+    return _texts(registrations, "trang_thai") != "Rút"
 
 
 def _count_by(rows: Iterable[dict], *keys: str) -> dict[tuple, int]:
@@ -374,29 +442,34 @@ def _count_by(rows: Iterable[dict], *keys: str) -> dict[tuple, int]:
 def registration_summary(report: PeriodReport) -> list[dict]:
     """How many exemplars are followed, how many are new, per movement × type, vs last quarter."""
     plan, period = report.plan, report.period
-    active = _active(report.intake.registrations)
-    new = [r for r in active if _text(r.get("ky_dang_ky")) == str(period)]
-    withdrawn = [r for r in _records(report.intake.registrations)
-                 if _text(r.get("trang_thai")) == "Rút"]
-    kinds = _count_by(active, "loai")
-    text = (f"Đến hết {period.label}, toàn Sở có {count(len(active))} điển hình tiên tiến đang "
+    registrations = report.intake.registrations
+    active = _active(registrations)
+    followed = int(active.sum())
+    new = int((active & (_texts(registrations, "ky_dang_ky") == str(period))).sum())
+    withdrawn = int((~active).sum())
+    kinds = _tally(registrations, "loai", where=active)
+    text = (f"Đến hết {period.label}, toàn Sở có {count(followed)} điển hình tiên tiến đang "
             f"được theo dõi, xây dựng ({count(kinds.get(('Tập thể',), 0))} tập thể, "
             f"{count(kinds.get(('Cá nhân',), 0))} cá nhân)")
     before = report.previous
     if before is not None:
-        text += ", " + compare_text(len(active), len(_active(before.intake.registrations)),
+        text += ", " + compare_text(followed, int(_active(before.intake.registrations).sum()),
                                     before.period.label)
-    text += (f"; trong đó {count(len(new))} điển hình đăng ký mới trong kỳ" if new
+    text += (f"; trong đó {count(new)} điển hình đăng ký mới trong kỳ" if new
              else "; trong kỳ không có điển hình đăng ký mới")
-    text += (f", {count(len(withdrawn))} điển hình được đơn vị rút đăng ký." if withdrawn
+    text += (f", {count(withdrawn)} điển hình được đơn vị rút đăng ký." if withdrawn
              else ".")
-    blocks = [para(text), _movement_table(plan, active, before)]
+    blocks = [para(text), _movement_table(plan, registrations, before)]
     return blocks
 
 
-def _movement_table(plan: Plan, active: list[dict], before: PeriodReport | None) -> dict:
-    counts = _count_by(active, "phong_trao", "loai")
-    old = _count_by(_active(before.intake.registrations), "phong_trao") if before else {}
+def _movement_table(plan: Plan, registrations: pd.DataFrame | None,
+                    before: PeriodReport | None) -> dict:
+    counts = _tally(registrations, "phong_trao", "loai", where=_active(registrations))
+    old = {}
+    if before is not None:
+        earlier = before.intake.registrations
+        old = _tally(earlier, "phong_trao", where=_active(earlier))
     rows, totals = [], [0, 0, 0, 0]
     for m in plan.movements:
         cells = [counts.get((m.code, k), 0) for k in KINDS]
@@ -416,33 +489,33 @@ def _movement_table(plan: Plan, active: list[dict], before: PeriodReport | None)
 
 def assessment_summary(report: PeriodReport) -> list[dict]:
     """Classification of the assessed exemplars, gates (counted only) and council changes."""
-    scores = _records(report.scores)
-    if not scores:
+    scores = report.scores
+    if not _size(scores):
         return [para(f"Trong {report.period.label}, chưa có điển hình nào được đơn vị chấm "
                      "điểm, đánh giá.")]
-    classes = _count_by(scores, "xep_loai")
+    classes = _tally(scores, "xep_loai")
     parts = ", ".join(f"{count(classes.get((c,), 0))} {c}" for c in CLASSES)
     text = (f"Có {count(len(scores))} điển hình được chấm điểm, đánh giá trong kỳ; kết quả "
             f"xếp loại: {parts}.")
-    gated = [s for s in scores if not _yes(s.get("du_dieu_kien"))]
+    gated = int((~_yes_flags(scores, "du_dieu_kien")).sum())
     if gated:
-        text += (f" Có {count(len(gated))} điển hình chưa đủ điều kiện xét chọn theo quy định "
+        text += (f" Có {count(gated)} điển hình chưa đủ điều kiện xét chọn theo quy định "
                  "nên không xếp hạng, không đề xuất.")
     blocks = [para(text)]
-    changed = [s for s in scores if _text(s.get("dieu_chinh"))]
+    changed = int((_texts(scores, "dieu_chinh") != "").sum())
     if changed:
         blocks.append(para(f"Hội đồng Thi đua - Khen thưởng Sở đã xem xét, điều chỉnh điểm của "
-                           f"{count(len(changed))} điển hình trên cơ sở hồ sơ minh chứng."))
+                           f"{count(changed)} điển hình trên cơ sở hồ sơ minh chứng."))
     blocks.append(_unit_table(report))
     return blocks
 
 
 def _unit_table(report: PeriodReport) -> dict:
     plan = report.plan
-    active = _count_by(_active(report.intake.registrations), "ma_don_vi")
-    scores = _records(report.scores)
-    assessed = _count_by(scores, "ma_don_vi")
-    classes = _count_by(scores, "ma_don_vi", "xep_loai")
+    registrations = report.intake.registrations
+    active = _tally(registrations, "ma_don_vi", where=_active(registrations))
+    assessed = _tally(report.scores, "ma_don_vi")
+    classes = _tally(report.scores, "ma_don_vi", "xep_loai")
     rows, totals = [], [0] * 6
     expected = plan.units_for(report.period)
     for unit in units_with_data(plan, expected, {k[0] for k in (*active, *assessed)}):
@@ -469,13 +542,12 @@ def _dated_unit_name(unit: Unit, day: dt.date) -> str:
 
 
 def _classification_chart(report: PeriodReport) -> dict | None:
-    scores = _records(report.scores)
-    if not scores:
+    if not _size(report.scores):
         return None
-    now = _count_by(scores, "xep_loai")
+    now = _tally(report.scores, "xep_loai")
     series = [capitalize_first(report.period.label)]
     before = report.previous
-    old = _count_by(_records(before.scores), "xep_loai") if before else None
+    old = _tally(before.scores, "xep_loai") if before else None
     if old is not None:
         series.append(capitalize_first(before.period.label))
     bars = [(c, [now.get((c,), 0), *([old.get((c,), 0)] if old is not None else [])])
@@ -485,17 +557,45 @@ def _classification_chart(report: PeriodReport) -> dict | None:
 
 def _movement_chart(report: PeriodReport) -> dict:
     plan = report.plan
-    active = _count_by(_active(report.intake.registrations), "phong_trao", "loai")
+    registrations = report.intake.registrations
+    active = _tally(registrations, "phong_trao", "loai", where=_active(registrations))
     bars = [(m.short, [active.get((m.code, k), 0) for k in KINDS]) for m in plan.movements]
     return chart("Điển hình đang theo dõi theo phong trào", list(KINDS), bars)
 
 
-def outstanding_rows(plan: Plan, scores: pd.DataFrame, registrations: pd.DataFrame,
-                     proposal: str) -> list[dict]:
-    """The exemplars with the given proposal, in plan order, with their title and achievement."""
-    registered = {(_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"])): r
-                  for r in _records(registrations)}
-    chosen = [s for s in _records(scores) if _text(s.get("de_xuat")) == proposal]
+def _where(frame: pd.DataFrame, mask: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
+    """The rows of `frame` where `mask` is true, with those of `columns` it has."""
+    return frame.loc[mask, [c for c in columns if c in frame.columns]]
+
+
+def _keys(frame: pd.DataFrame | None) -> Iterator[tuple[str, str]]:
+    """(unit, exemplar code) of each row, as text."""
+    return zip(_texts(frame, "ma_don_vi"), _texts(frame, "ma_dien_hinh"), strict=True)
+
+
+def outstanding_rows(plan: Plan, scores: pd.DataFrame | None,
+                     registrations: pd.DataFrame | None, proposal: str) -> list[dict]:
+    """The exemplars with the given proposal, in plan order, with their title and achievement;
+    of their score row, the columns the documents print. Shared while reading once."""
+    return _once(("outstanding", proposal), (plan, scores, registrations),
+                 lambda: _outstanding_rows(plan, scores, registrations, proposal))
+
+
+def _outstanding_rows(plan: Plan, scores: pd.DataFrame | None,
+                      registrations: pd.DataFrame | None, proposal: str) -> list[dict]:
+    if not _size(scores):
+        return []
+    picked = _texts(scores, "de_xuat") == proposal
+    chosen = _read_records(_where(scores, picked, OUTSTANDING_COLUMNS))
+    registered: dict[tuple[str, str], Mapping] = {}
+    if _size(registrations):
+        wanted = {(_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"])) for r in chosen}
+        of_chosen = np.fromiter((key in wanted for key in _keys(registrations)), dtype=bool,
+                                count=len(registrations))
+        rows = _where(registrations, of_chosen, ("ma_don_vi", "ma_dien_hinh", "chuc_vu",
+                                                 "noi_dung"))
+        registered = {(_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"])): r
+                      for r in _read_records(rows)}
     out = []
     for s in _by_plan_order(plan, chosen, "ma_dien_hinh"):
         key = (_text(s["ma_don_vi"]), _text(s["ma_dien_hinh"]))
@@ -528,7 +628,7 @@ def _deed_rows(plan: Plan, deeds: pd.DataFrame, proposed_only: bool) -> list[dic
     rows = [d for d in _records(deeds) if not proposed_only or _yes(d.get("de_nghi_tuyen_truyen"))]
     return sorted(rows, key=lambda d: (int(d.get("thang") or 0),
                                        plan.unit_order(_text(d.get("ma_don_vi"))),
-                                       vn_sort_key(_text(d.get("ho_ten")))))
+                                       _sort_key(_text(d.get("ho_ten")))))
 
 
 def deeds_section(report: PeriodReport) -> list[dict]:
@@ -662,8 +762,10 @@ def _activity_line(plan: Plan, act: dict) -> str:
 def directions_section(report: PeriodReport) -> list[dict]:
     plan, period = report.plan, report.period
     nxt = period.next()
-    active = _active(report.intake.registrations)
-    blocks = [para(f"- Các đơn vị tiếp tục theo dõi, bồi dưỡng {count(len(active))} điển hình "
+    registrations = report.intake.registrations
+    active = _active(registrations)
+    followed = int(active.sum())
+    blocks = [para(f"- Các đơn vị tiếp tục theo dõi, bồi dưỡng {count(followed)} điển hình "
                    f"đang đăng ký; gửi báo cáo {nxt.label} trước ngày "
                    f"{vn_date(plan.deadline(nxt))}.")]
     missing = [s for s in _by_plan_order(plan, _records(report.intake.submissions))
@@ -673,7 +775,7 @@ def directions_section(report: PeriodReport) -> list[dict]:
         blocks.append(para(f"- Văn phòng Sở đôn đốc {names} gửi bổ sung báo cáo "
                            f"{period.label}."))
     expected = {u.code for u in plan.units_for(period)}
-    by_unit = _count_by(active, "ma_don_vi")
+    by_unit = _tally(registrations, "ma_don_vi", where=active)
     for unit in plan.units:
         if (unit.code not in expected and by_unit.get((unit.code,)) and unit.valid_to
                 and unit.valid_to < period.last_day):
@@ -682,9 +784,9 @@ def directions_section(report: PeriodReport) -> list[dict]:
                 f"của {unit.name} (không còn là đơn vị thuộc Sở từ ngày "
                 f"{vn_date(unit.valid_to + dt.timedelta(days=1))}) để chuyển đơn vị theo dõi "
                 "hoặc rút đăng ký."))
-    weak = [s for s in _records(report.scores) if _text(s.get("xep_loai")) == "Chưa đạt"]
+    weak = int((_texts(report.scores, "xep_loai") == "Chưa đạt").sum())
     if weak:
-        blocks.append(para(f"- Các đơn vị có {count(len(weak))} điển hình xếp loại Chưa đạt "
+        blocks.append(para(f"- Các đơn vị có {count(weak)} điển hình xếp loại Chưa đạt "
                            "rà soát mục tiêu, nội dung đăng ký, có giải pháp hỗ trợ hoặc điều "
                            "chỉnh đăng ký."))
     if nxt.quarter == 4:
