@@ -7,8 +7,11 @@ pipeline.readers) and passes the registry of earlier periods.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -105,10 +108,34 @@ def attribute(plan: Plan, item: InputFile) -> str:
     return ""
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration.
+
+    A period's intake allocates a province's rows, which stay alive until they are merged into
+    frames and form no reference cycles; the collector would walk them again and again as they
+    grow (a quarter of the intake's time at 250 files) to find next to nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def take_in(plan: Plan, period: Period, run_date: dt.date,
             books: list[tuple[InputFile, RawBook | UnreadableFile]], registry: Registry,
             extra_findings: list[Finding] = (), check_folder: bool = True) -> PeriodIntake:
     """Validate and merge one period's files against the registrations of earlier periods."""
+    with _collector_paused():
+        return _take_in(plan, period, run_date, books, registry, extra_findings, check_folder)
+
+
+def _take_in(plan: Plan, period: Period, run_date: dt.date,
+             books: list[tuple[InputFile, RawBook | UnreadableFile]], registry: Registry,
+             extra_findings: list[Finding], check_folder: bool) -> PeriodIntake:
     findings: list[Finding] = list(extra_findings)
     decls = sheets_for(plan)
     outcomes: list[FileOutcome] = []

@@ -46,7 +46,7 @@ class Context:
 Problem = tuple[str, str, str]  # a cell that could not be parsed: (code, message, column key)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One data row after parsing: typed values, where each came from, and its verdict."""
 
@@ -55,17 +55,14 @@ class Record:
     cells: Mapping[str, str]
     errors: int = 0
     # cells that could not be parsed (their value is None): reported by SheetCheck.parse
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    """A data row after stage 1, compact enough to hold a province's rows: the typed values in
-    the declaration's column order, and the cells that could not be parsed."""
-
-    row: int  # Excel row number
-    values: list[object]  # one per declared column; None where a cell could not be parsed
     problems: tuple[Problem, ...] = ()
+
+
+# A data row after stage 1, as it is held until its file is validated: (Excel row number, the
+# typed values in the declaration's column order with None where a cell could not be parsed,
+# the problems of those cells). Plain tuples of plain values are small and, once seen, left
+# alone by the garbage collector, which matters with a province's rows in memory.
+ParsedRow = tuple[int, tuple[object, ...], tuple[Problem, ...]]
 
 
 class Parser:
@@ -108,7 +105,7 @@ class Parser:
                     problems += (self._problems[col][key],)
                     value = None
                 values.append(value)
-            out.append(ParsedRow(data.row, values, problems))
+            out.append((data.row, tuple(values), problems))
         return out
 
     def _parse(self, col: Column, raw: object, key: object, known: dict) -> object:
@@ -145,7 +142,7 @@ class SheetCheck:
         self.ctx = ctx
         self.located = located
         self.decl = located.decl
-        self.rows = rows  # stage 1's result when parsed beforehand (`Parser.rows`)
+        self.rows = rows  # stage 1's result until read into records
         self.records: list[Record] | None = None  # stage 1's result, once read
         self.cases: list[tuple] | None = None  # stage 2's failure cases, once checked
 
@@ -184,14 +181,19 @@ class SheetCheck:
     def read(self) -> list[Record]:
         """The rows' typed values; cells that cannot be parsed are kept as problems."""
         if self.records is None:
-            rows = self.rows if self.rows is not None else Parser().rows(self.located)
             keys = [c.key for c in self.decl.columns]
             letters = {k: excel_col(i) for k, i in self.located.columns.items()}
-            self.records = [Record(r.row, dict(zip(keys, r.values, strict=True)),
-                                   RowCells(letters, r.row), problems=list(r.problems))
-                            for r in rows]
+            self.records = [Record(row, dict(zip(keys, values, strict=True)),
+                                   RowCells(letters, row), problems=problems)
+                            for row, values, problems in self.parsed()]
             self.rows = None
         return self.records
+
+    def parsed(self) -> list[ParsedRow]:
+        """Stage 1's rows, parsed now unless they were beforehand."""
+        if self.rows is None:
+            self.rows = Parser().rows(self.located)
+        return self.rows
 
     # --- stage 2: pandera constraints on the typed frame --------------------------------------
     def _report(self, cases: list[tuple]) -> None:
@@ -318,16 +320,20 @@ def check_constraints(checks: list[SheetCheck]) -> None:
     if not checks:
         return
     decl = checks[0].decl
-    owners = [(check, record) for check in checks for record in check.read()]
+    owners = [(check, i) for check in checks for i in range(len(check.parsed()))]
     for check in checks:
         check.cases = []
     if not owners:
         return
     # Only the columns pandera can fail on: a nullable object column without checks never does.
     schema = _schema(decl)
-    keys = [c.key for c in decl.columns if c.required or schema.columns[c.key].checks]
-    frame = pd.DataFrame({k: [r.values[k] for _, r in owners] for k in keys}, columns=keys,
-                         dtype=object)
+    wanted = [i for i, c in enumerate(decl.columns)
+              if c.required or schema.columns[c.key].checks]
+    keys = [decl.columns[i].key for i in wanted]
+    by_column = list(zip(*(values for check in checks for _, values, _ in check.parsed()),
+                         strict=True))
+    frame = pd.DataFrame({k: by_column[i] for k, i in zip(keys, wanted, strict=True)},
+                         columns=keys, dtype=object)
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -335,7 +341,8 @@ def check_constraints(checks: list[SheetCheck]) -> None:
         for case in cases.itertuples(index=False):
             if case.column not in keys:
                 continue
-            check, record = owners[case.index]
+            check, i = owners[case.index]
+            record = check.read()[i]
             if any(key == case.column for _, _, key in record.problems):
                 continue  # stage 1 could not parse the cell: its own finding says so
             check.cases.append((record, case.column, case.check, case.check_number,
