@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline import model
@@ -382,6 +383,13 @@ class _Formats:
             props["bold"] = True
         return self.get(**props)
 
+    def rule(self, **props):
+        """A conditional format's format (no font: the cell keeps its own)."""
+        key = ("rule", *sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format(props)
+        return self.cache[key]
+
     def header(self):
         return self.get(bold=True, bg_color=HEADER_FILL, border=1, border_color="#808080",
                         align="center", valign="vcenter", text_wrap=True, font_size=FONT_SIZE)
@@ -421,6 +429,9 @@ class _Columns:
 # A table column's own fill per row (or None where the column has none): given the column id
 # and the table's columns; a fill it gives wins over the value's fill of `fills`.
 CellFill = Callable[[str, _Columns], Sequence[str | None] | None]
+# The fill a CellFill gives a cell that a conditional format of the sheet paints: the cell is
+# written without a fill of its own, and not at all when it is blank.
+PAINTED = "painted"
 
 ROWS_AT_ONCE = 2000  # a table is prepared and written this many rows at a time
 
@@ -522,10 +533,10 @@ class _Sheet:
                     ws.set_row(row, LINE_HEIGHT * lines[i] + 3)
                 for col, write, values, formats, _ in cells:
                     value = values[i]
-                    if value is None:
-                        blank(row, col, None, formats[i])
-                    else:
+                    if value is not None:
                         write(row, col, value, formats[i])
+                    elif formats[i] is not None:
+                        blank(row, col, None, formats[i])
         last = top + max(len(frame), 1)
         if not len(frame):
             for j in range(len(columns)):
@@ -562,8 +573,12 @@ class _Sheet:
         by_fill: dict[str | None, object] = {}
         for fill in chosen:
             if fill not in by_fill:
-                by_fill[fill] = self.fmt.cell(kind, fill, column=column)
+                by_fill[fill] = self.fmt.cell(kind, None if fill == PAINTED else fill,
+                                              column=column)
         formats = [by_fill[f] for f in chosen]
+        if PAINTED in by_fill:  # a blank painted cell is left out
+            formats = [None if b and f == PAINTED else x
+                       for x, f, b in zip(formats, chosen, blank, strict=True)]
         if kind in _NUMBER_KINDS:
             number = float if kind in ("score", "criterion") else int
             values = [None if b else number(v) for v, b in zip(given, blank, strict=True)]
@@ -832,7 +847,7 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
         if not m:
             return None
         code, council = m.group(1), m.group(2) == "_hd"
-        return [NOT_APPLICABLE_FILL if code not in own.get(str(movement), {code})
+        return [PAINTED if code not in own.get(str(movement), {code})
                 else COUNCIL_FILL if council and not is_blank(value) else None
                 for movement, value in zip(rows.values("phong_trao"), rows.values(column),
                                            strict=True)]
@@ -848,9 +863,44 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
     _criteria_groups(sheet, plan, columns, top - 1)
     last = sheet.table(frame, columns, top, cell_fill=council_fill,
                        fills={"xep_loai": CLASS_FILLS, "du_dieu_kien": FLAG_FILLS})
+    if len(frame):
+        _not_applicable_rules(sheet, own, columns, top + 1, last)
     sheet.finish(freeze=(top + 1, 4), filter_range=(top, 0, last, len(columns) - 1),
                  footer_title=ctx.book_title, period_label=ctx.label, repeat=(top - 1, top),
                  side_margin=0.25)
+
+
+def _not_applicable_rules(sheet: _Sheet, own: dict[str, set[str]], columns: list[str],
+                          first: int, last: int) -> None:
+    """The criterion cells outside the exemplar's movement (`own`: movement -> its criteria)
+    grey and bordered by a conditional format on the movement column, the same look as a
+    formatted blank cell: a province's sheet has hundreds of thousands of them."""
+    movement = xl_col_to_name(columns.index("phong_trao"))
+    outside: dict[tuple[str, ...], list[int]] = {}  # movements a criterion is not of -> columns
+    for j, column in enumerate(columns):
+        if m := _CRITERION.match(column):
+            others = tuple(code for code, codes in own.items() if m.group(1) not in codes)
+            if others:
+                outside.setdefault(others, []).append(j)
+    paint = sheet.fmt.rule(bg_color=NOT_APPLICABLE_FILL, border=1, border_color="#A6A6A6")
+    for others, cols in outside.items():
+        test = ",".join(f'EXACT(${movement}{first + 1},"{code.replace(chr(34), chr(34) * 2)}")'
+                        for code in others)
+        runs = _runs(cols)
+        sheet.ws.conditional_format(first, runs[0][0], last, runs[0][1], {
+            "type": "formula", "criteria": f"=OR({test})", "format": paint,
+            "multi_range": " ".join(xl_range(first, a, last, b) for a, b in runs)})
+
+
+def _runs(cols: list[int]) -> list[tuple[int, int]]:
+    """Sorted column numbers as (first, last) runs of adjacent ones."""
+    runs: list[tuple[int, int]] = []
+    for col in cols:
+        if runs and runs[-1][1] == col - 1:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
 
 
 def _criteria_groups(sheet: _Sheet, plan: Plan, columns: list[str], row: int) -> None:
