@@ -425,6 +425,13 @@ class _Columns:
                                   else [None] * len(self.frame))
         return self.lists[column]
 
+    def strings(self, column: str) -> list[str]:
+        """The column's values as `str` gives them."""
+        key = f"str:{column}"
+        if key not in self.lists:
+            self.lists[key] = [str(v) for v in self.values(column)]
+        return self.lists[key]
+
 
 # A table column's own fill per row (or None where the column has none): given the column id
 # and the table's columns; a fill it gives wins over the value's fill of `fills`.
@@ -458,6 +465,8 @@ class _TableColumn:
     kind: str
     fills: dict[str, str]
     shown: Callable[[object], str]  # display_text for this column, computed once per value
+    longest: int = 0  # the longest line of its texts
+    line_breaks: bool = False  # whether a text holds a line break
 
 
 @dataclass
@@ -515,6 +524,10 @@ class _Sheet:
             if spec.column in frame:
                 self._measure_column(frame[spec.column].tolist(), spec)
         widths = self.final_widths()
+        # Without folded columns a row's height is its tallest cell's: a column whose every
+        # text fits one line cannot make a row taller.
+        wrapping = {s.col for s in table if self.folded or s.line_breaks
+                    or s.longest > _line_length(widths.get(s.col, 10))}
         ws, head = self.ws, self.fmt.header()
         lines = self.row_lines(1, [(s.col, [t]) for s, t in zip(table, texts, strict=True)],
                                widths)
@@ -526,7 +539,8 @@ class _Sheet:
             rows = _Columns(frame.iloc[start:start + ROWS_AT_ONCE])
             cells = [(spec.col, *self._cells(rows, spec, cell_fill)) for spec in table]
             lines = self.row_lines(len(rows), [(col, texts) for col, *_, texts in cells
-                                               if texts is not None], widths)
+                                               if texts is not None and col in wrapping],
+                                   widths)
             for i in range(len(rows)):
                 row = top + 1 + start + i
                 if lines[i] > 1:
@@ -545,49 +559,51 @@ class _Sheet:
         return last
 
     def _measure_column(self, given: list, spec: _TableColumn) -> None:
-        """Widen a table column to its widest value (each distinct value measured once)."""
-        try:  # (type, value): 1, 1.0 and True are equal but show differently
-            distinct = list(dict.fromkeys((type(v), v) for v in given))
+        """Widen a table column to its widest value and note its longest line (each distinct
+        value measured once)."""
+        try:  # 1, 1.0 and True are equal but show differently: (type, value) if types mix
+            distinct = (list(dict.fromkeys(given)) if len(set(map(type, given))) == 1
+                        else [v for _, v in dict.fromkeys((type(v), v) for v in given)])
         except TypeError:  # an unhashable value
-            distinct = [(type(v), v) for v in given]
-        texts = [spec.shown(v) for _, v in distinct if not is_blank(v)]
+            distinct = given
+        texts = [spec.shown(v) for v in distinct if not is_blank(v)]
         if texts:
             self.widen(spec.col, max(_measure(t, spec.kind) for t in texts))
+            spec.longest = max(len(line) for t in texts for line in t.split("\n"))
+            spec.line_breaks = any("\n" in t for t in texts)
 
     def _cells(self, rows: _Columns, spec: _TableColumn, cell_fill: CellFill | None) -> tuple:
         """One table column over some rows: (writer, values to write or None for a blank,
         formats, the wrapped texts or None for a column of numbers or dates)."""
         ws, kind, column, fills, shown = self.ws, spec.kind, spec.column, spec.fills, spec.shown
         given = rows.values(column)
-        blank = [is_blank(v) for v in given]
-        as_text = kind not in _NUMBER_KINDS and kind != "date"
-        # the text of every cell only where it is written or picks a fill
-        texts = ([None if b else shown(v) for v, b in zip(given, blank, strict=True)]
-                 if as_text or fills else None)
-        own = cell_fill(column, rows) if cell_fill else None
-        if own and fills:
-            chosen = [f or fills.get(t) for f, t in zip(own, texts, strict=True)]
-        else:
-            chosen = ([f or None for f in own] if own
-                      else [fills.get(t) for t in texts] if fills else [None] * len(given))
-        by_fill: dict[str | None, object] = {}
-        for fill in chosen:
-            if fill not in by_fill:
-                by_fill[fill] = self.fmt.cell(kind, None if fill == PAINTED else fill,
-                                              column=column)
-        formats = [by_fill[f] for f in chosen]
-        if PAINTED in by_fill:  # a blank painted cell is left out
-            formats = [None if b and f == PAINTED else x
-                       for x, f, b in zip(formats, chosen, blank, strict=True)]
         if kind in _NUMBER_KINDS:
             number = float if kind in ("score", "criterion") else int
-            values = [None if b else number(v) for v, b in zip(given, blank, strict=True)]
-            return ws.write_number, values, formats, None
-        if kind == "date":
-            values = [None if b else dt.datetime.combine(_as_date(v), dt.time())
-                      for v, b in zip(given, blank, strict=True)]
-            return ws.write_datetime, values, formats, None
-        return ws.write_string, texts, formats, texts
+            write, values = ws.write_number, [None if is_blank(v) else number(v) for v in given]
+        elif kind == "date":
+            write, values = ws.write_datetime, [
+                None if is_blank(v) else dt.datetime.combine(_as_date(v), dt.time())
+                for v in given]
+        else:
+            write, values = ws.write_string, [None if is_blank(v) else shown(v) for v in given]
+        # the text of every cell where it picks a fill
+        texts = (values if write == ws.write_string
+                 else [None if x is None else shown(v) for v, x in zip(given, values,
+                                                                       strict=True)]
+                 if fills else None)
+        own = cell_fill(column, rows) if cell_fill else None
+        if not own and not fills:
+            formats = [self.fmt.cell(kind, column=column)] * len(given)
+        else:
+            chosen = ([f or fills.get(t) for f, t in zip(own, texts, strict=True)] if own and fills
+                      else [f or None for f in own] if own else [fills.get(t) for t in texts])
+            by_fill = {f: self.fmt.cell(kind, None if f == PAINTED else f, column=column)
+                       for f in set(chosen)}
+            formats = [by_fill[f] for f in chosen]
+            if PAINTED in by_fill:  # a blank painted cell is left out
+                formats = [None if x is None and f == PAINTED else fmt
+                           for fmt, f, x in zip(formats, chosen, values, strict=True)]
+        return write, values, formats, values if write == ws.write_string else None
 
     def row_lines(self, count: int, texts: Iterable[tuple[int, Sequence[str | None]]],
                   widths: dict[int, float]) -> list[int]:
@@ -669,10 +685,15 @@ def _header_width(text: str) -> float:
     return max(words + 2, min(len(text), 14) + 2)
 
 
+def _line_length(width: float) -> float:
+    """Characters per line in a column: Times New Roman fits ~1.18 characters per width unit
+    (the unit is Calibri's digit); a little margin for word breaks."""
+    return max(width * 1.18 - 1.5, 1)
+
+
 def _lines(text: str, width: float) -> int:
-    """Wrapped lines of a text in a column: Times New Roman fits ~1.18 characters per width
-    unit (the unit is Calibri's digit); a little margin for word breaks."""
-    usable = max(width * 1.18 - 1.5, 1)
+    """Wrapped lines of a text in a column."""
+    usable = _line_length(width)
     return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
 
 
@@ -846,10 +867,13 @@ def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> N
         m = _CRITERION.match(column)
         if not m:
             return None
-        code, council = m.group(1), m.group(2) == "_hd"
-        return [PAINTED if code not in own.get(str(movement), {code})
-                else COUNCIL_FILL if council and not is_blank(value) else None
-                for movement, value in zip(rows.values("phong_trao"), rows.values(column),
+        code = m.group(1)
+        outside = {movement for movement, codes in own.items() if code not in codes}
+        if m.group(2) != "_hd":
+            return [PAINTED if movement in outside else None
+                    for movement in rows.strings("phong_trao")]
+        return [PAINTED if movement in outside else COUNCIL_FILL if not is_blank(value) else None
+                for movement, value in zip(rows.strings("phong_trao"), rows.values(column),
                                            strict=True)]
 
     sheet = _Sheet(_add_sheet(book, "Chấm điểm"), fmt)
