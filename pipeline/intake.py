@@ -22,6 +22,7 @@ from pipeline.findings import ERROR, NOTICE, WARNING, Finding
 from pipeline.parse import LocatedSheet, find_sheet, locate, read_cover
 from pipeline.periods import Period, parse_period
 from pipeline.rules import (
+    REGISTRATION_FIELDS,
     ActivityCheck,
     DeedCheck,
     RegistrationCheck,
@@ -169,7 +170,9 @@ def _take_in(plan: Plan, period: Period, run_date: dt.date,
         for ctx, outcome, own in zip(contexts, batch, checks, strict=True):
             _validate_winner(ctx, outcome, registry, frames, decls, own)
             findings += ctx.findings
-            outcome.sheets, outcome.rows = {}, {}  # merged into the frames: the rows can go
+            # merged into the frames: the rows and records can go
+            outcome.sheets, outcome.rows = {}, {}
+            own.clear()
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
         rows, read = _council(ctx, book, frames)
@@ -326,7 +329,7 @@ def _choose_winners(plan: Plan, outcomes: list[FileOutcome], findings: list[Find
 # --- sheets of a winning file -------------------------------------------------------------------
 @dataclass
 class _Collected:
-    assessments: list[dict] = field(default_factory=list)
+    assessments: list[tuple] = field(default_factory=list)  # see _assessment
     deeds: list[dict] = field(default_factory=list)
     activities: list[dict] = field(default_factory=list)
     council: list[dict] = field(default_factory=list)
@@ -375,11 +378,11 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
         if decl.key == "dang_ky":
             checker.apply(records, registry, outcome.ngay_lap, period, source)
         elif decl.key == "cham_diem":
-            scored = {code_key(r.values["ma_dien_hinh"]) for r in records}
             for rec, ex in checker.apply(records, registry):
-                own = checker.own_criteria(ex.fields["phong_trao"])
+                own = checker.own_criteria(ex.fields.phong_trao)
                 frames.assessments.append(_assessment(criteria, ky, outcome, rec, ex, own,
                                                       source(rec)))
+            scored = checker.scored
         else:
             checker.apply(records, period)
             for rec in records:
@@ -394,29 +397,30 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
     sheet = outcome.sheets.get("cham_diem")
     for ex in registry.active(outcome.unit):
         if code_key(ex.code) not in scored:
-            ctx.add(WARNING, "R04", f"Điển hình '{ex.code}' ({ex.fields['ten']}) đang theo dõi "
+            ctx.add(WARNING, "R04", f"Điển hình '{ex.code}' ({ex.fields.ten}) đang theo dõi "
                     f"nhưng chưa được chấm điểm {period.label}. Vui lòng bổ sung một dòng ở trang "
                     "'Chấm điểm'.", sheet.raw_name if sheet else "Chấm điểm",
                     sheet_pos=sheet.position if sheet else -1)
 
 
+# An assessment row is a tuple in the frame's column order: model.ASSESSMENT_BASE, every
+# criterion's code, "row" (a province's rows are many; a dict per row would be four times larger).
+_BASE = {name: i for i, name in enumerate(model.ASSESSMENT_BASE)}
+
+
 def _assessment(criteria: list[str], ky: str, outcome: FileOutcome, rec, ex,
-                own: frozenset[str], source: str) -> dict:
+                own: frozenset[str], source: str) -> tuple:
     """An accepted score row: `criteria` are every criterion's code, `own` its movement's."""
     v = rec.values
-    row = {
-        "ma_don_vi": outcome.unit, "ma_dien_hinh": ex.code, "ten": ex.fields["ten"],
-        "loai": ex.fields["loai"], "phong_trao": ex.fields["phong_trao"],
-        "ngay_dang_ky": ex.first_date, "ky": ky,
-        "so_sang_kien": v["so_sang_kien"] or 0, "xep_loai_cb": v["xep_loai_cb"],
-        "ky_luat": v["ky_luat"] == YES,
-        "antt": None if v["antt"] is None else v["antt"] == YES,
-        "thanh_tich": v["thanh_tich"], "minh_chung": v["minh_chung"], "nguon": source,
-        "row": rec.row,
-    }
-    for code in criteria:
-        row[code] = v.get(code) if code in own else None
-    return row
+    return (
+        # model.ASSESSMENT_BASE
+        outcome.unit, ex.code, ex.fields.ten, ex.fields.loai, ex.fields.phong_trao,
+        ex.first_date, ky, v["so_sang_kien"] or 0, v["xep_loai_cb"], v["ky_luat"] == YES,
+        None if v["antt"] is None else v["antt"] == YES, v["thanh_tich"], v["minh_chung"],
+        source,
+        *(v.get(code) if code in own else None for code in criteria),
+        rec.row,
+    )
 
 
 def _deed(rec) -> dict:
@@ -456,7 +460,8 @@ def _council(ctx: Context, book: RawBook | UnreadableFile,
     checker = SheetCheck(ctx, located)
     checker.notices()
     records = checker.parse()
-    assessed = {(a["ma_don_vi"], code_key(a["ma_dien_hinh"])): a for a in frames.assessments}
+    unit, code, movement = _BASE["ma_don_vi"], _BASE["ma_dien_hinh"], _BASE["phong_trao"]
+    assessed = {(a[unit], code_key(a[code])): a for a in frames.assessments}
     out, seen = [], set()
     for rec in records:
         v = rec.values
@@ -468,21 +473,21 @@ def _council(ctx: Context, book: RawBook | UnreadableFile,
             checker.add(ERROR, "H01", f"điển hình '{v['ma_dien_hinh']}' của đơn vị "
                         f"{v['ma_don_vi']} không có điểm được tiếp nhận trong "
                         f"{ctx.period.label}; điều chỉnh không được áp dụng.", rec, "ma_dien_hinh")
-        elif crit.code not in {c.code for c in ctx.plan.criteria_of(target["phong_trao"])}:
+        elif crit.code not in {c.code for c in ctx.plan.criteria_of(target[movement])}:
             checker.add(ERROR, "H02", f"tiêu chí {crit.code} không thuộc phong trào "
-                        f"{target['phong_trao']} của điển hình '{target['ma_dien_hinh']}'.", rec,
+                        f"{target[movement]} của điển hình '{target[code]}'.", rec,
                         "tieu_chi")
         elif v["diem"] > crit.max:
             checker.add(ERROR, "H03", f"điểm {crit.code} của Hội đồng là {fmt(v['diem'])}, vượt "
                         f"mức tối đa {fmt(crit.max)} của tiêu chí '{crit.text}'.", rec, "diem")
         elif (v["ma_don_vi"], code_key(v["ma_dien_hinh"]), crit.code) in seen:
             checker.add(ERROR, "H03", f"tiêu chí {crit.code} của điển hình "
-                        f"'{target['ma_dien_hinh']}' đã được điều chỉnh ở dòng trên.", rec,
+                        f"'{target[code]}' đã được điều chỉnh ở dòng trên.", rec,
                         "tieu_chi")
         if rec.errors:
             continue
         seen.add((v["ma_don_vi"], code_key(v["ma_dien_hinh"]), crit.code))
-        out.append({"ma_don_vi": v["ma_don_vi"], "ma_dien_hinh": target["ma_dien_hinh"],
+        out.append({"ma_don_vi": v["ma_don_vi"], "ma_dien_hinh": target[code],
                     "tieu_chi": crit.code, "diem": v["diem"], "ly_do": v["ly_do"],
                     "nguon": f"{ctx.file}!{located.raw_name}!{rec.row}"})
     return out, len(records)
@@ -499,21 +504,16 @@ def _frame(rows: list[dict], columns: list[str], plan: Plan) -> pd.DataFrame:
 
 
 def _registration_frame(plan: Plan, registry: Registry, period: Period) -> pd.DataFrame:
-    rows = []
-    for ex in registry.items.values():
-        if ex.withdrawn and ex.changed_in != str(period):
-            continue
-        f = ex.fields
-        rows.append({
-            "ma_don_vi": ex.unit, "ma_dien_hinh": ex.code, "loai": f["loai"], "ten": f["ten"],
-            "nam_sinh": f["nam_sinh"], "gioi_tinh": f["gioi_tinh"], "chuc_vu": f["chuc_vu"],
-            "phong_trao": f["phong_trao"], "pham_vi": f["pham_vi"], "linh_vuc": f["linh_vuc"],
-            "ngay_dang_ky": ex.first_date, "trang_thai": ex.status, "nguon": ex.source,
-            "noi_dung": f["noi_dung"], "muc_tieu": f["muc_tieu"], "ky_dang_ky": ex.first_period,
-        })
-    order = unit_order(plan)
-    rows.sort(key=lambda r: (order(r["ma_don_vi"]), r["ma_dien_hinh"]))
-    return pd.DataFrame(rows, columns=model.DANG_KY + model.REGISTRATION_EXTRA, dtype=object)
+    ky, order = str(period), unit_order(plan)
+    kept = [ex for ex in registry.items.values() if not ex.withdrawn or ex.changed_in == ky]
+    kept.sort(key=lambda ex: (order(ex.unit), ex.code))
+    columns = {"ma_don_vi": [ex.unit for ex in kept], "ma_dien_hinh": [ex.code for ex in kept],
+               "ngay_dang_ky": [ex.first_date for ex in kept],
+               "trang_thai": [ex.status for ex in kept], "nguon": [ex.source for ex in kept],
+               "ky_dang_ky": [ex.first_period for ex in kept]}
+    for i, name in enumerate(REGISTRATION_FIELDS):
+        columns[name] = [ex.fields[i] for ex in kept]
+    return pd.DataFrame(columns, columns=model.DANG_KY + model.REGISTRATION_EXTRA, dtype=object)
 
 
 def _submissions(plan: Plan, period: Period, outcomes: list[FileOutcome],

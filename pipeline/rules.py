@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.findings import ERROR, WARNING
 from pipeline.periods import Period
@@ -14,14 +14,28 @@ from schemas.sheets import NO, YES
 
 WITHDRAW, ADJUST, NEW = "Rút", "Điều chỉnh", "Mới"
 INDIVIDUAL, COLLECTIVE = "Cá nhân", "Tập thể"
-REGISTRATION_FIELDS = ("loai", "ten", "nam_sinh", "gioi_tinh", "chuc_vu", "phong_trao", "pham_vi",
-                       "linh_vuc", "noi_dung", "muc_tieu")
 
 
-@lru_cache(maxsize=2**16, typed=True)
+class Registered(NamedTuple):
+    """What a registration row says of its exemplar (a tuple: a province has many)."""
+
+    loai: str
+    ten: str
+    nam_sinh: int | None
+    gioi_tinh: str | None
+    chuc_vu: str | None
+    phong_trao: str
+    pham_vi: str
+    linh_vuc: str | None
+    noi_dung: str
+    muc_tieu: str | None
+
+
+REGISTRATION_FIELDS = Registered._fields
+
+
 def code_key(code: object) -> str:
-    """Exemplar codes compare ignoring case and surrounding spaces (remembered: a code is
-    looked up in several rules and sheets)."""
+    """Exemplar codes compare ignoring case and surrounding spaces."""
     return clean(code).casefold()
 
 
@@ -31,7 +45,7 @@ class Exemplar:
 
     unit: str
     code: str  # the spelling of the first registration
-    fields: dict
+    fields: Registered
     first_date: dt.date
     first_period: str
     status: str  # Mới | Điều chỉnh | Rút
@@ -138,7 +152,7 @@ def _register(registry: Registry, key: tuple[str, str], v: dict, period: str,
         registry.put(key, replace(old, status=WITHDRAW, withdrawn=True, source=source,
                                   changed_in=period))
         return
-    fields = {k: v.get(k) for k in REGISTRATION_FIELDS}
+    fields = Registered(*(v.get(k) for k in REGISTRATION_FIELDS))
     if old is None:
         registry.put(key, Exemplar(key[0], clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
                                    period, NEW, False, source, period))
@@ -178,6 +192,7 @@ class ScoreCheck(SheetCheck):
                 self._person(rec, ex)
             if rec.errors == 0 and ex is not None:
                 accepted.append((rec, ex))
+        self.scored = seen  # the code keys of every score row, accepted or not
         return accepted
 
     def own_criteria(self, movement: str) -> frozenset[str]:
@@ -189,7 +204,7 @@ class ScoreCheck(SheetCheck):
         return own
 
     def _criteria(self, rec: Record, ex: Exemplar) -> None:
-        movement = ex.fields["phong_trao"]
+        movement = ex.fields.phong_trao
         own = self.own_criteria(movement)
         for crit in self._criteria_all:
             value = rec.values.get(crit.code)
@@ -210,17 +225,17 @@ class ScoreCheck(SheetCheck):
     def _person(self, rec: Record, ex: Exemplar) -> None:
         v = rec.values
         name = v.get("ten")
-        registered = ex.fields["ten"]
+        registered = ex.fields.ten
         if name and name != registered and name_key(name) != name_key(registered):
             self.add(WARNING, "C14", f"tên '{name}' khác với tên đã đăng ký "
-                     f"'{ex.fields['ten']}'; dùng tên đã đăng ký.", rec, "ten")
-        if ex.fields["loai"] == COLLECTIVE and v.get("xep_loai_cb"):
+                     f"'{ex.fields.ten}'; dùng tên đã đăng ký.", rec, "ten")
+        if ex.fields.loai == COLLECTIVE and v.get("xep_loai_cb"):
             self.add(WARNING, "C15", "xếp loại chỉ ghi cho cá nhân; giá trị ghi cho tập thể được "
                      "bỏ qua.", rec, "xep_loai_cb")
             v["xep_loai_cb"] = None
-        if ex.fields["loai"] != COLLECTIVE:
+        if ex.fields.loai != COLLECTIVE:
             return
-        movement = self.ctx.plan.movement(ex.fields["phong_trao"])
+        movement = self.ctx.plan.movement(ex.fields.phong_trao)
         if (movement and movement.security_gate
                 and v.get("antt") is None and not self._had_error(rec, "antt")):
             self.add(ERROR, "C01", f"thiếu 'Đạt chuẩn ANTT': bắt buộc với tập thể thuộc phong trào "

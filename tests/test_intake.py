@@ -414,7 +414,7 @@ def test_registry_is_not_mutated_by_a_later_period():
     one(registered(reg_row(status="Rút")), registry=earlier.registry)
     assert earlier.registry.items == snapshot
     assert isinstance(earlier.registry, Registry)
-    assert CONTENT in earlier.registry.items[("VP", "vp-01")].fields["noi_dung"]
+    assert CONTENT in earlier.registry.items[("VP", "vp-01")].fields.noi_dung
 
 
 @pytest.mark.parametrize("header", ["G1 (20 điểm)", "G1(20đ)", "g1 - 20", "G1. Thành tích"])
