@@ -38,8 +38,11 @@ scores, datetime.date dates, None for missing, periods written "2024-Q3"):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 import pandas as pd
 
@@ -71,6 +74,7 @@ from pipeline.score import (
     quota_count,
     quota_percent,
     rank_records,
+    records_of,
     sort_records,
     text_of,
     to_date,
@@ -101,6 +105,10 @@ HTXSNV = "HTXSNV"
 _COMPARED = ["ten", "loai", "nam_sinh", "gioi_tinh", "chuc_vu", "phong_trao", "pham_vi",
              "linh_vuc", "noi_dung", "muc_tieu", "trang_thai", "nguon"]
 _CLASS_COUNTS = {EXCELLENT: "xuat_sac", GOOD: "tot", PASSED: "dat", FAILED: "chua_dat"}
+# the columns of a quarter's scores read here: ANNUAL's, and the quarter's proposal (HISTORY)
+_SCORES_READ = ["ma_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao", "diem_chung",
+                "diem_cu_the", "tong_diem", "xep_loai", "du_dieu_kien", "ly_do", "de_xuat",
+                "so_sang_kien", "ngay_dang_ky", "xep_loai_cb", "nguon"]
 
 
 # ---- history helpers -------------------------------------------------------------------------
@@ -119,7 +127,7 @@ class Ledger:
 
     intakes: dict[Period, Intake]
     registrations: list[tuple[Period, Key, dict]]  # chronological, then canonical
-    scores: dict[Period, list[dict]]
+    scores: dict[Period, list[tuple[Key, dict]]]  # the period's scores rows with their keys
 
     def __contains__(self, period: Period) -> bool:
         return period in self.intakes
@@ -138,13 +146,15 @@ def ledger_of(history: History) -> Ledger:
     return Ledger(
         intakes={p: intake for p, (intake, _) in history.items()},
         registrations=registrations,
-        scores={p: scores.to_dict("records") for p, (_, scores) in history.items()},
+        scores={p: [(exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"]), row)
+                    for row in records_of(scores, _SCORES_READ)]
+                for p, (_, scores) in history.items()},
     )
 
 
 def registration_rows(ledger: Ledger, last: Period) -> list[tuple[Period, Key, dict]]:
     """Every registration row up to `last`, chronologically, then in canonical order."""
-    return [t for t in ledger.registrations if t[0] <= last]
+    return ledger.registrations[:bisect_right(ledger.registrations, last, key=itemgetter(0))]
 
 
 def is_withdrawal(row: dict) -> bool:
@@ -168,25 +178,24 @@ def year_periods(history: History | Ledger, year: int) -> list[Period]:
     return sorted(p for p in history if p.year == year)
 
 
-def latest_assessments(ledger: Ledger, year: int) -> list[dict]:
-    """Each exemplar's scores row from the latest period of `year` where it has one."""
+def latest_assessments(ledger: Ledger, year: int) -> dict[Key, dict]:
+    """Each exemplar's scores row (a copy) from the latest period of `year` where it has one."""
     latest: dict[Key, dict] = {}
     for period in year_periods(ledger, year):
-        for row in ledger.scores[period]:
-            latest[exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"])] = {**row,
-                                                                          "ky": str(period)}
-    return list(latest.values())
+        ky = str(period)
+        for key, row in ledger.scores[period]:
+            latest[key] = {**row, "ky": ky}
+    return latest
 
 
 # ---- annual evaluation -----------------------------------------------------------------------
 def evaluate_year(plan: Plan, year: int, ledger: Ledger) -> list[dict]:
     """The year's evaluated set (latest accepted assessment, withdrawn left out), ranked."""
     withdrawn = withdrawn_by(ledger, Period(year, 4))
-    records = [
-        {**row, "nam": year}
-        for row in latest_assessments(ledger, year)
-        if exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"]) not in withdrawn
-    ]
+    records = [row for key, row in latest_assessments(ledger, year).items()
+               if key not in withdrawn]
+    for row in records:
+        row["nam"] = year
     records = sort_records(records, plan)
     ranks, sizes = rank_records(records)
     for row, rank in zip(records, ranks, strict=True):
@@ -233,8 +242,7 @@ def _previous_clause(row: dict, previous: dict | None, plan: Plan) -> str:
 
 def explain_year(row: dict, previous: dict | None, plan: Plan) -> str:
     """Why (not) proposed, with the quota line, in sentences a leader reads."""
-    period = parse_period(row["ky"])
-    head = (f"Theo kết quả {period.label if period else row['ky']}: {describe_total(row)}; "
+    head = (f"Theo kết quả {_period_label(row['ky'])}: {describe_total(row)}; "
             f"{describe_class(row['xep_loai'], plan)}.")
     if row["hang"] is None:
         return f"{head} Không xếp hạng, không đề xuất: {row['ly_do']}."
@@ -249,6 +257,13 @@ def explain_year(row: dict, previous: dict | None, plan: Plan) -> str:
         why = "" if row["xep_loai"] == EXCELLENT else ", chưa đạt mức Xuất sắc"
         return f"{head}{quota}{why} → {PRAISE}."
     return f"{head}{quota}; dưới mức Tốt nên không đề xuất."
+
+
+@lru_cache(maxsize=64)
+def _period_label(ky: str) -> str:
+    """'2024-Q3' -> the period's label ('quý III năm 2024'); other text as it is."""
+    period = parse_period(ky)
+    return period.label if period else ky
 
 
 def annual_evaluation(plan: Plan, year: int, history: History) -> pd.DataFrame:
@@ -282,11 +297,12 @@ def quarter_reports(plan: Plan, run_date: dt.date, history: History,
 
 def build_annual(plan: Plan, year: int, run_date: dt.date, history: History) -> AnnualReport:
     """The year's report: its evaluation, the previous year's (None without data), quarters."""
-    previous = (annual_evaluation(plan, year - 1, history)
+    known = ledger_of(limit_history(history, Period(year, 4)))  # read once for both years
+    previous = (evaluate_annual(plan, year - 1, known)
                 if year_periods(history, year - 1) else None)
     return AnnualReport(
         plan=plan, year=year, run_date=run_date,
-        evaluations=annual_evaluation(plan, year, history),
+        evaluations=evaluate_annual(plan, year, known),
         previous=previous,
         quarters=quarter_reports(plan, run_date, history, year_periods(history, year)),
     )
@@ -340,8 +356,7 @@ def count_year(plan: Plan, year: int, first: Period, last: Period, ledger: Ledge
                 _tally(counts, key[0], movement, gender)
     assessed = {}
     for period in periods:
-        for row in ledger.scores[period]:
-            assessed[exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"])] = row
+        assessed.update(ledger.scores[period])
     for key, row in assessed.items():
         _tally(counts, key[0], row["phong_trao"], "da_cham")
     for row in evaluation:
@@ -381,13 +396,15 @@ def find_honourees(plan: Plan, annual: dict[int, pd.DataFrame], minimum: int,
     years: dict[Key, list[int]] = {}
     latest: dict[Key, dict] = {}
     for year in sorted(annual):
-        for row in annual[year].to_dict("records"):
+        for row in records_of(annual[year], ["ma_don_vi", "ma_dien_hinh", "ten", "loai",
+                                             "phong_trao", "xep_loai"]):
             key = exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"])
             latest[key] = row
             if row["xep_loai"] == EXCELLENT:
                 years.setdefault(key, []).append(year)
-    status = {exemplar_key(r["ma_don_vi"], r["ma_dien_hinh"]): r["trang_thai"]
-              for r in register.to_dict("records")}
+    status = {exemplar_key(unit, code): state for unit, code, state in zip(
+        register["ma_don_vi"].tolist(), register["ma_dien_hinh"].tolist(),
+        register["trang_thai"].tolist(), strict=True)}
     records = []
     for key, excellent in years.items():
         if len(excellent) < minimum:
@@ -425,10 +442,10 @@ def build_register(plan: Plan, first: Period, last: Period, ledger: Ledger,
                                          or str(period), "dates": []})
         entry["row"], entry["period"] = row, period
         entry["dates"].append(to_date(row.get("ngay_dang_ky")))
-    scores = {p: {exemplar_key(r["ma_don_vi"], r["ma_dien_hinh"]): r
-                  for r in ledger.scores[p]} for p in periods if p in ledger}
-    evaluations = {y: {exemplar_key(r["ma_don_vi"], r["ma_dien_hinh"]): r
-                       for r in frame.to_dict("records")} for y, frame in annual.items()}
+    scores = {p: dict(ledger.scores[p]) for p in periods if p in ledger}
+    evaluations = {y: {exemplar_key(r["ma_don_vi"], r["ma_dien_hinh"]): r for r in records_of(
+                           frame, ["ma_don_vi", "ma_dien_hinh", "xep_loai", "de_xuat"])}
+                   for y, frame in annual.items()}
     records = []
     for key, entry in entries.items():
         row, withdrawn = entry["row"], is_withdrawal(entry["row"])
@@ -460,8 +477,15 @@ def build_register(plan: Plan, first: Period, last: Period, ledger: Ledger,
 
 
 def _changed(row: dict, before: dict) -> bool:
-    return any(text_of(row.get(c)) != text_of(before.get(c)) for c in _COMPARED) or (
+    return any(_differs(row.get(c), before.get(c)) for c in _COMPARED) or (
         to_date(row.get("ngay_dang_ky")) != to_date(before.get("ngay_dang_ky")))
+
+
+def _differs(value: object, before: object) -> bool:
+    """The texts differ (the same object, or the same string, never does)."""
+    if value is before or (type(value) is str and value == before):
+        return False
+    return text_of(value) != text_of(before)
 
 
 def registration_events(ledger: Ledger, last: Period) -> dict[tuple[Key, Period], tuple]:
@@ -495,8 +519,7 @@ def build_history(plan: Plan, first: Period, last: Period, ledger: Ledger) -> pd
     for period in periods_between(first, last):
         if period not in ledger:
             continue
-        for row in ledger.scores[period]:
-            key = exemplar_key(row["ma_don_vi"], row["ma_dien_hinh"])
+        for key, row in ledger.scores[period]:
             record = records.setdefault((key, period), {
                 **{c: row[c] for c in ("ma_don_vi", "ma_dien_hinh", "ten", "loai",
                                        "phong_trao")},
@@ -504,8 +527,9 @@ def build_history(plan: Plan, first: Period, last: Period, ledger: Ledger) -> pd
             record["su_kien"].append(SCORED)
             record.update(tong_diem=row["tong_diem"], xep_loai=row["xep_loai"],
                           de_xuat=row["de_xuat"])
+    order = {unit: plan.unit_order(unit) for (unit, _), _ in records}
     ordered = sorted(records.items(), key=lambda item: (
-        plan.unit_order(item[0][0][0]), item[0][0][0], item[1]["ma_dien_hinh"], item[0][1]))
+        order[item[0][0][0]], item[0][0][0], item[1]["ma_dien_hinh"], item[0][1]))
     out = [{**r, "su_kien": "; ".join(r["su_kien"])} for _, r in ordered]
     return pd.DataFrame(out, columns=HISTORY, dtype=object)
 
@@ -518,8 +542,8 @@ def build_review(plan: Plan, kind: str, run_date: dt.date, history: History) -> 
     annual = {y: evaluate_annual(plan, y, known) for y in completed_years(first, last)}
     counts, deeds = [], []
     for year in range(first.year, last.year + 1):
-        evaluation = (annual[year].to_dict("records") if year in annual
-                      else evaluate_year(plan, year, known))
+        evaluation = (records_of(annual[year], ["ma_don_vi", "phong_trao", "xep_loai"])
+                      if year in annual else evaluate_year(plan, year, known))
         counts += count_year(plan, year, first, last, known, evaluation)
         deeds += count_deeds(plan, year, first, last, known)
     register = build_register(plan, first, last, known, annual)

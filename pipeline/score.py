@@ -120,6 +120,12 @@ def round_score(value: Decimal) -> Decimal:
 
 def format_score(value: Decimal) -> str:
     """A rounded score as a Vietnamese reader sees it, always 2 decimals: '92,50'."""
+    return _format_score(value, value.is_signed())
+
+
+@lru_cache(maxsize=2**12)
+def _format_score(value: Decimal, signed: bool) -> str:
+    """Remembered per value and sign: equal values round alike, except zero's sign ('-0,00')."""
     return format(round_score(value), "f").replace(".", ",")
 
 
@@ -138,6 +144,7 @@ def quota_count(quota: float, eligible: int) -> int:
     return int(product.to_integral_value(rounding=ROUND_CEILING))
 
 
+@lru_cache(maxsize=16)
 def quota_percent(quota: float) -> str:
     return vn_number(Decimal(str(quota)) * 100, 2)
 
@@ -189,6 +196,16 @@ def exemplar_key(unit: object, code: object) -> tuple[str, str]:
 def column_of(frame: pd.DataFrame, name: str) -> list:
     """A column's values as a list; None on every row when the frame has no such column."""
     return frame[name].tolist() if name in frame else [None] * len(frame)
+
+
+def records_of(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
+    """The rows of a frame this package built (plain Python values, None for missing) as dicts
+    of the given columns it has: `to_dict("records")` on only what is read, without boxing."""
+    names = [c for c in columns if c in frame]
+    if not names:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(names, row, strict=True))
+            for row in zip(*(frame[c].tolist() for c in names), strict=True)]
 
 
 def index_council(council: pd.DataFrame) -> dict[tuple[str, str], dict[str, tuple]]:
@@ -284,21 +301,24 @@ def gate_reasons(discipline: bool | None, kind: str, rating: str, security_gate:
 
 
 # ---- ordering and ranking --------------------------------------------------------------------
-def canonical_key(row: dict, plan: Plan) -> tuple:
-    """Plan unit order, then exemplar code (code points), then source, for a stable order."""
-    return (plan.unit_order(text_of(row.get("ma_don_vi"))), text_of(row.get("ma_don_vi")),
-            text_of(row.get("ma_dien_hinh")), text_of(row.get("nguon")))
+def canonical_order(units: list[str], codes: list[str], sources: list[str], plan: Plan,
+                    rows: Iterable[int]) -> list[int]:
+    """`rows` (positions in the columns given) in the canonical order, stable: plan unit order,
+    then unit code, exemplar code (code points), then source."""
+    order = {unit: plan.unit_order(unit) for unit in set(units)}
+    return sorted(rows, key=lambda i: (order[units[i]], units[i], codes[i], sources[i]))
 
 
 def sort_records(records: Iterable[dict], plan: Plan) -> list[dict]:
-    return sorted(records, key=lambda r: canonical_key(r, plan))
+    """Records in the canonical order (`canonical_order` of their texts)."""
+    records = list(records)
 
+    def texts(name: str) -> list[str]:
+        return texts_of(row.get(name) for row in records)
 
-def canonical_order(units: list[str], codes: list[str], sources: list[str], plan: Plan,
-                    rows: Iterable[int]) -> list[int]:
-    """`rows` (positions in the columns given) sorted by `canonical_key`, stable."""
-    order = {unit: plan.unit_order(unit) for unit in set(units)}
-    return sorted(rows, key=lambda i: (order[units[i]], units[i], codes[i], sources[i]))
+    order = canonical_order(texts("ma_don_vi"), texts("ma_dien_hinh"), texts("nguon"), plan,
+                            range(len(records)))
+    return [records[i] for i in order]
 
 
 def ranking_key(total: Decimal, general: Decimal, initiatives: int, registered: dt.date | None,
