@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -241,6 +242,43 @@ def test_template_generator_is_deterministic_and_committed():
     built = module.build_template()
     assert built == module.build_template()
     assert built == d.DOCX_TEMPLATE.read_bytes(), "run templates/make_docx_templates.py"
+
+
+def test_template_tables_keep_their_grid():
+    """What lets `_Template.fix_tables` only parse: no row of the template's tables spans or
+    loops over cells, and every row has one cell per grid column."""
+    with zipfile.ZipFile(d.DOCX_TEMPLATE) as z:
+        xml = z.read("word/document.xml").decode()
+    assert not re.search(r"\{%-?\s*(tc|hm|vm|colspan|cellbg)\b", xml)
+    body = Document(d.DOCX_TEMPLATE).element.body
+    tables = list(body.iter(f"{W}tbl"))
+    assert len(tables) > len(d.TABLE_LAYOUTS)
+    for tbl in tables:
+        columns = len(tbl.find(f"{W}tblGrid").findall(f"{W}gridCol"))
+        assert not list(tbl.iter(f"{W}gridSpan"))
+        assert {len(row.findall(f"{W}tc")) for row in tbl.iter(f"{W}tr")} == {columns}
+
+
+def _docxtpl_bytes(context: dict) -> bytes:
+    """render_docx done by docxtpl's own template class."""
+    from docxtpl import DocxTemplate
+    day = dt.date.fromisoformat(context["run_date"])
+    tpl = DocxTemplate(d.DOCX_TEMPLATE)
+    tpl.render({"doc": context, "layouts": d.TABLE_LAYOUTS}, d.build_environment())
+    d.fix_core_properties(tpl.docx.core_properties, f"{context['kind']} - {context['subject']}",
+                          d.proper_name(context["issuer"]["name"]), day)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return d.fixed_zip(buffer.getvalue(), day)
+
+
+def test_template_shortcuts_save_what_docxtpl_saves(period, annual, tmp_path):
+    with_breaks = d.period_report_context(period)
+    with_breaks["blocks"].append(d.para("Dòng một\nDòng hai\tcột hai"))
+    for i, context in enumerate([d.period_report_context(period), d.deeds_list_context(period),
+                                 d.award_decision_context(annual), with_breaks]):
+        path = d.render_docx(context, tmp_path / f"{i}.docx")
+        assert path.read_bytes() == _docxtpl_bytes(context), i
 
 
 # ---- the content equals the data -------------------------------------------------------------
