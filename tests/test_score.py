@@ -16,10 +16,15 @@ from pipeline.score import (
     GATE_DISCIPLINE,
     GATE_RATING,
     GATE_SECURITY,
+    format_score,
     quota_count,
+    rank_groups,
+    records_of,
     round_score,
     score_columns,
     score_period,
+    text_of,
+    texts_of,
 )
 from tests.scoring_helpers import (
     PLAN,
@@ -289,6 +294,36 @@ def test_rows_in_plan_unit_order_then_code():
 def test_quota_count_is_decimal_ceiling():
     assert [quota_count(0.3, n) for n in (0, 1, 3, 10, 11)] == [0, 1, 1, 3, 4]
     assert quota_count(0.55, 100) == 55  # 0.55 × 100 in floats is 55.00000000000001
+
+
+# ---- column helpers -------------------------------------------------------------------------
+def test_texts_of_is_text_of_per_value_and_keeps_clean_strings():
+    clean = "Chấm điểm"
+    values = [" VP ", "VP", None, 18.0, D("1.50"), clean, "a  b", float("nan")]
+    texts = texts_of(values)
+    assert texts == [text_of(v) for v in values] == [
+        "VP", "VP", "", "18", "1.50", clean, "a b", ""]
+    assert texts[5] is clean  # shared with the input, not a copy
+
+
+def test_records_of_reads_only_the_columns_asked_that_exist():
+    frame = pd.DataFrame({"a": [1, None], "b": ["x", "y"], "c": [D("1.0"), None]}, dtype=object)
+    assert records_of(frame, ["c", "a", "missing"]) == [
+        {"c": D("1.0"), "a": 1}, {"c": None, "a": None}]
+    assert records_of(frame, ["missing"]) == [{}, {}]
+
+
+def test_rank_groups_ranks_within_groups_and_counts_them():
+    groups = ["x", None, "y", "x", "x"]
+    keys = [3, 0, 1, 1, 2]
+    ranks, sizes = rank_groups(groups, keys.__getitem__)
+    assert ranks == [3, None, 1, 1, 2]
+    assert sizes == {"x": 3, "y": 1}
+
+
+def test_format_score_keeps_the_sign_of_zero_apart():
+    assert [format_score(D(v)) for v in ("0.00", "-0.001", "0.0", "92.5")] == [
+        "0,00", "-0,00", "0,00", "92,50"]
 
 
 # ---- properties -----------------------------------------------------------------------------
