@@ -577,17 +577,18 @@ class _Sheet:
         formats, the wrapped texts or None for a column of numbers or dates)."""
         ws, kind, column, fills, shown = self.ws, spec.kind, spec.column, spec.fills, spec.shown
         given = rows.values(column)
-        if kind in _NUMBER_KINDS:
-            number = float if kind in ("score", "criterion") else int
-            write, values = ws.write_number, [None if is_blank(v) else number(v) for v in given]
+        as_text = kind not in _NUMBER_KINDS and kind != "date"
+        if as_text:
+            write, values = ws.write_string, [None if is_blank(v) else shown(v) for v in given]
         elif kind == "date":
             write, values = ws.write_datetime, [
                 None if is_blank(v) else dt.datetime.combine(_as_date(v), dt.time())
                 for v in given]
         else:
-            write, values = ws.write_string, [None if is_blank(v) else shown(v) for v in given]
+            number = float if kind in ("score", "criterion") else int
+            write, values = ws.write_number, [None if is_blank(v) else number(v) for v in given]
         # the text of every cell where it picks a fill
-        texts = (values if write == ws.write_string
+        texts = (values if as_text
                  else [None if x is None else shown(v) for v, x in zip(given, values,
                                                                        strict=True)]
                  if fills else None)
@@ -598,12 +599,12 @@ class _Sheet:
             chosen = ([f or fills.get(t) for f, t in zip(own, texts, strict=True)] if own and fills
                       else [f or None for f in own] if own else [fills.get(t) for t in texts])
             by_fill = {f: self.fmt.cell(kind, None if f == PAINTED else f, column=column)
-                       for f in set(chosen)}
+                       for f in dict.fromkeys(chosen)}  # in order: formats are numbered
             formats = [by_fill[f] for f in chosen]
             if PAINTED in by_fill:  # a blank painted cell is left out
                 formats = [None if x is None and f == PAINTED else fmt
                            for fmt, f, x in zip(formats, chosen, values, strict=True)]
-        return write, values, formats, values if write == ws.write_string else None
+        return write, values, formats, values if as_text else None
 
     def row_lines(self, count: int, texts: Iterable[tuple[int, Sequence[str | None]]],
                   widths: dict[int, float]) -> list[int]:
