@@ -92,6 +92,7 @@ class RegistrationCheck(SheetCheck):
         plan = self.ctx.plan
         first = dt.date(plan.plan.first_year, 1, 1)
         last = dt.date(plan.plan.last_year, 12, 31)
+        ky = str(period)
         seen: set[str] = set()
         for rec in records:
             v = rec.values
@@ -125,7 +126,7 @@ class RegistrationCheck(SheetCheck):
                              "đăng ký trước đây; dòng này được ghi nhận là đăng ký mới.", rec,
                              "trang_thai")
             if rec.errors == 0:
-                _register(registry, (self.ctx.unit, key), v, str(period), source(rec))
+                _register(registry, (self.ctx.unit, key), v, ky, source(rec))
 
     def _person_rules(self, rec: Record, period: Period) -> None:
         v = rec.values
@@ -152,7 +153,7 @@ def _register(registry: Registry, key: tuple[str, str], v: dict, period: str,
         registry.put(key, replace(old, status=WITHDRAW, withdrawn=True, source=source,
                                   changed_in=period))
         return
-    fields = Registered(*(v.get(k) for k in REGISTRATION_FIELDS))
+    fields = Registered._make(map(v.get, REGISTRATION_FIELDS))
     if old is None:
         registry.put(key, Exemplar(key[0], clean(v["ma_dien_hinh"]), fields, v["ngay_dang_ky"],
                                    period, NEW, False, source, period))

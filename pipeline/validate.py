@@ -142,9 +142,10 @@ class SheetCheck:
         self.ctx = ctx
         self.located = located
         self.decl = located.decl
-        self.rows = rows  # stage 1's result until read into records
+        self.rows = rows  # stage 1's rows when parsed beforehand (`Parser.rows`)
         self.records: list[Record] | None = None  # stage 1's result, once read
-        self.cases: list[tuple] | None = None  # stage 2's failure cases, once checked
+        # stage 2's failure cases, once checked: (row index, column, check, number, value)
+        self.cases: list[tuple] | None = None
 
     def add(self, severity: str, code: str, message: str, record: Record | None = None,
             key: str | None = None) -> None:
@@ -186,7 +187,6 @@ class SheetCheck:
             self.records = [Record(row, dict(zip(keys, values, strict=True)),
                                    RowCells(letters, row), problems=problems)
                             for row, values, problems in self.parsed()]
-            self.rows = None
         return self.records
 
     def parsed(self) -> list[ParsedRow]:
@@ -199,7 +199,9 @@ class SheetCheck:
     def _report(self, cases: list[tuple]) -> None:
         """Findings for this sheet's failure cases, given in row then column order."""
         schema = _schema(self.decl)
-        for record, column, check, check_number, failure_case in cases:
+        records = self.read()
+        for index, column, check, check_number, failure_case in cases:
+            record = records[index]
             col = self.decl.column(column)
             if check == "not_nullable":
                 if col.kind == "score" or self.relaxed(record):
@@ -342,10 +344,9 @@ def check_constraints(checks: list[SheetCheck]) -> None:
             if case.column not in keys:
                 continue
             check, i = owners[case.index]
-            record = check.read()[i]
-            if any(key == case.column for _, _, key in record.problems):
+            if any(key == case.column for _, _, key in check.parsed()[i][2]):
                 continue  # stage 1 could not parse the cell: its own finding says so
-            check.cases.append((record, case.column, case.check, case.check_number,
+            check.cases.append((i, case.column, case.check, case.check_number,
                                 case.failure_case))
 
 
