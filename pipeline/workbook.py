@@ -856,12 +856,13 @@ SCORE_WIDTHS = {"stt": 4, "ten_don_vi": 12, "ma_dien_hinh": 8, "ten": 13, "loai"
 
 def _scores_sheet(book, fmt: _Formats, ctx: _Context, scores: pd.DataFrame) -> None:
     plan = ctx.plan
-    frame = numbered(with_unit_names(in_unit_order(scores, plan, "ma_dien_hinh"), plan))
-    criteria = score_columns_shown(plan, frame)
+    criteria = score_columns_shown(plan, scores)
     lead = ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao"]
     tail = ["diem_chung", "diem_cu_the", "tong_diem", "xep_loai", "du_dieu_kien", "ly_do",
             "hang", "de_xuat", "giai_thich", "dieu_chinh"]
     columns = lead + criteria + tail
+    shown = scores[[c for c in scores.columns if c in {"ma_don_vi", *columns}]]  # sorted lighter
+    frame = numbered(with_unit_names(in_unit_order(shown, plan, "ma_dien_hinh"), plan))
     own = {m.code: {c.code for c in plan.criteria_of(m.code)} for m in plan.movements}
 
     def council_fill(column: str, rows: _Columns) -> list[str | None] | None:
