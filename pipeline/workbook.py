@@ -568,9 +568,10 @@ class _Sheet:
             distinct = given
         texts = [spec.shown(v) for v in distinct if not is_blank(v)]
         if texts:
-            self.widen(spec.col, max(_measure(t, spec.kind) for t in texts))
-            spec.longest = max(len(line) for t in texts for line in t.split("\n"))
             spec.line_breaks = any("\n" in t for t in texts)
+            spec.longest = (max(len(line) for t in texts for line in t.split("\n"))
+                            if spec.line_breaks else max(map(len, texts)))
+            self.widen(spec.col, _width(spec.longest, spec.kind))
 
     def _cells(self, rows: _Columns, spec: _TableColumn, cell_fill: CellFill | None) -> tuple:
         """One table column over some rows: (writer, values to write or None for a blank,
@@ -672,11 +673,16 @@ def _shower(kind: str) -> Callable[[object], str]:
 
 
 def _measure(text: str, kind: str) -> float:
+    """The width a text of a column of `kind` asks for."""
+    return _width(max(len(line) for line in text.split("\n")), kind)
+
+
+def _width(longest: int, kind: str) -> float:
+    """The width a column of `kind` asks for, from its longest line of text."""
     if kind in ("score", "criterion", "count", "int", "delta"):
-        return len(text) + 3
+        return longest + 3
     if kind == "date":
         return 12
-    longest = max((len(line) for line in text.split("\n")), default=0)
     return min(longest, MAX_TEXT_WIDTH if kind == "long" else 32) + 2
 
 
@@ -835,7 +841,7 @@ def score_columns_shown(plan: Plan, scores: pd.DataFrame) -> list[str]:
     for crit in plan.all_criteria:
         out.append(f"{crit.code}_dv")
         council = f"{crit.code}_hd"
-        if council in scores and any(not is_blank(v) for v in scores[council]):
+        if council in scores and any(not is_blank(v) for v in scores[council].dropna()):
             out.append(council)
     return out
 
