@@ -429,3 +429,18 @@ def test_a_longer_code_is_not_taken_for_a_shorter_one():
     result = one(registered(reg_row()), sheet("Chấm điểm", head, [score_row(scores=FULL_NVCT)]))
     assert [c for _, c, _ in messages(result, "S02")] == [""]
     assert result.intake.assessments.empty
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was_found(enabled):
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        one(registered(reg_row()))
+        assert gc.isenabled() is enabled
+        with pytest.raises(AttributeError):  # a failing intake restores it too
+            one(registered(reg_row()), registry=object())
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
