@@ -65,6 +65,7 @@ from pipeline.score import (
     GOOD,
     INDIVIDUAL,
     PASSED,
+    column_of,
     describe_class,
     describe_total,
     exemplar_key,
@@ -140,7 +141,7 @@ def ledger_of(history: History) -> Ledger:
     registrations = [
         (period, exemplar_key(row.get("ma_don_vi"), row.get("ma_dien_hinh")), row)
         for period, (intake, _) in history.items()
-        for row in intake.registrations.to_dict("records")
+        for row in records_of(intake.registrations, intake.registrations.columns)
     ]
     registrations.sort(key=lambda t: (t[0], t[1], text_of(t[2].get("nguon"))))
     return Ledger(
@@ -377,11 +378,11 @@ def count_deeds(plan: Plan, year: int, first: Period, last: Period,
         if period not in ledger:
             continue
         intake = ledger.intakes[period]
-        for row in intake.good_deeds.to_dict("records"):
+        for row in records_of(intake.good_deeds, ["ma_don_vi", "de_nghi_tuyen_truyen"]):
             cell = tallies.setdefault(text_of(row.get("ma_don_vi")), dict.fromkeys(DEEDS[2:], 0))
             cell["so_viec_tot"] += 1
             cell["so_de_nghi_tuyen_truyen"] += text_of(row.get("de_nghi_tuyen_truyen")) == "Có"
-        for row in intake.activities.to_dict("records"):
+        for row in records_of(intake.activities, ["ma_don_vi", "so_nguoi"]):
             cell = tallies.setdefault(text_of(row.get("ma_don_vi")), dict.fromkeys(DEEDS[2:], 0))
             cell["so_hoat_dong"] += 1
             cell["so_nguoi_tham_gia"] += to_int(row.get("so_nguoi"))
@@ -422,9 +423,10 @@ def find_honourees(plan: Plan, annual: dict[int, pd.DataFrame], minimum: int,
 
 
 def _withdrawal_date(intake: Intake, unit: str) -> dt.date | None:
-    for row in intake.submissions.to_dict("records"):
-        if text_of(row.get("ma_don_vi")) == unit:
-            return to_date(row.get("ngay_lap"))
+    for code, day in zip(column_of(intake.submissions, "ma_don_vi"),
+                         column_of(intake.submissions, "ngay_lap"), strict=True):
+        if text_of(code) == unit:
+            return to_date(day)
     return None
 
 
@@ -446,6 +448,8 @@ def build_register(plan: Plan, first: Period, last: Period, ledger: Ledger,
     evaluations = {y: {exemplar_key(r["ma_don_vi"], r["ma_dien_hinh"]): r for r in records_of(
                            frame, ["ma_don_vi", "ma_dien_hinh", "xep_loai", "de_xuat"])}
                    for y, frame in annual.items()}
+    period_columns = [(scores.get(p, {}), period_column("tong_diem", p),
+                       period_column("xep_loai", p)) for p in periods]
     records = []
     for key, entry in entries.items():
         row, withdrawn = entry["row"], is_withdrawal(entry["row"])
@@ -461,10 +465,10 @@ def build_register(plan: Plan, first: Period, last: Period, ledger: Ledger,
             "ngay_rut": (_withdrawal_date(ledger.intakes[entry["period"]], key[0])
                          if withdrawn else None),
         }
-        for period in periods:
-            scored = scores.get(period, {}).get(key)
-            record[period_column("tong_diem", period)] = scored["tong_diem"] if scored else None
-            record[period_column("xep_loai", period)] = scored["xep_loai"] if scored else None
+        for scored_in, total, klass in period_columns:
+            scored = scored_in.get(key)
+            record[total] = scored["tong_diem"] if scored else None
+            record[klass] = scored["xep_loai"] if scored else None
         for year in sorted(annual):
             evaluated = evaluations[year].get(key)
             record[f"xep_loai_{year}"] = evaluated["xep_loai"] if evaluated else None

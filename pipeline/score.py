@@ -199,8 +199,9 @@ def column_of(frame: pd.DataFrame, name: str) -> list:
 
 
 def records_of(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
-    """The rows of a frame this package built (plain Python values, None for missing) as dicts
-    of the given columns it has: `to_dict("records")` on only what is read, without boxing."""
+    """The rows of a frame as dicts of the given columns it has: `to_dict("records")` on only
+    what is read, values as stored (the frames of this package hold plain Python values; a
+    reader of other frames normalises with `text_of`, `to_int`, `to_date`…)."""
     names = [c for c in columns if c in frame]
     if not names:
         return [{} for _ in range(len(frame))]
