@@ -536,13 +536,17 @@ class ReaderPool:
         queue = deque(range(len(blobs)))
         following = 0  # the next outcome to hand out
         while following < len(blobs):
+            # Every idle worker gets the next file before an outcome is handed out, so that the
+            # workers read on while the caller works on that outcome.
             for worker in [w for w in self._workers if w.job is None]:
                 if queue:
                     self._dispatch(worker, queue.popleft(), blobs)
-            self._collect(outcomes)
-            while following in outcomes:
-                yield outcomes.pop(following)
-                following += 1
+            if following not in outcomes:
+                self._collect(outcomes)
+                continue
+            yield outcomes.pop(following)
+            following += 1
+            self._collect(outcomes, block=False)  # what was read while the caller worked
 
     def _dispatch(self, worker: _Worker, job: int, blobs: list[bytes]) -> None:
         for _attempt in range(3):
@@ -557,10 +561,14 @@ class ReaderPool:
             return
         raise RuntimeError("worker processes keep dying before they receive a file")
 
-    def _collect(self, outcomes: dict[int, Outcome]) -> None:
+    def _collect(self, outcomes: dict[int, Outcome], block: bool = True) -> None:
+        """The replies of busy workers: waiting for the first one (at most until a worker's
+        deadline) unless `block` is false; a worker past its deadline is replaced."""
         busy = [w for w in self._workers if w.job is not None]
+        if not busy:
+            return
         timeout = max(0.0, min(w.started + self.deadline for w in busy) - time.monotonic())
-        ready = wait([w.outbox for w in busy], timeout)
+        ready = wait([w.outbox for w in busy], timeout if block else 0)
         now = time.monotonic()
         for worker in busy:
             job = worker.job

@@ -370,6 +370,17 @@ def test_pool_survives_workers_that_die_or_hang_and_keeps_serving():
     assert single.sheets[0].rows == [["Mã đơn vị"]]
 
 
+def test_workers_read_on_while_the_caller_works_on_an_outcome():
+    good = InputFile(name="tot.xlsx", data=make_xlsx({(0, 0): "Mã đơn vị"}))
+    with ReaderPool(workers=2) as pool:
+        outcomes = pool.read_each([good] * 5)
+        first = next(outcomes)
+        busy = [w.job for w in pool._workers]  # while the caller holds the first outcome
+        rest = list(outcomes)
+    assert None not in busy and 0 not in busy
+    assert outcome_codes([first, *rest]) == ["xlsx"] * 5
+
+
 def test_pool_read_raises_unreadable_file():
     with ReaderPool(workers=1) as pool, pytest.raises(UnreadableFile) as caught:
         pool.read(b"")
