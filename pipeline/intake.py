@@ -37,15 +37,15 @@ from pipeline.validate import (
     ParsedRow,
     Parser,
     SheetCheck,
-    check_constraints,
     check_email,
+    constraint_cases,
     fmt,
 )
 from schemas.sheets import COVER, YES, Sheet, council_sheet, sheets_for
 
 COUNCIL_FILE = "hoidongxlsx"
 ACCEPTED, REJECTED, SUPERSEDED = "Được tiếp nhận", "Bị từ chối", "Bị thay thế"
-VALIDATION_BATCH = 100  # winning files validated together (pandera calls vs memory)
+CONSTRAINT_BATCH = 100  # accepted files whose constraints pandera checks in one call per sheet
 _UNIT_PREFIX = re.compile(r"^([A-Za-z]+)(?:[^A-Za-z]|$)")
 
 
@@ -64,6 +64,7 @@ class FileOutcome:
     # once they are taken in.
     sheets: dict[str, LocatedSheet] = field(default_factory=dict)
     rows: dict[str, list[ParsedRow]] = field(default_factory=dict)
+    cases: dict[str, list[tuple]] = field(default_factory=dict)  # their constraint failures
     duplicates: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # sheet key -> [read, accepted, rejected, superseded]
     counts: dict[str, list[int]] = field(default_factory=dict)
@@ -143,36 +144,36 @@ def _take_in(plan: Plan, period: Period, run_date: dt.date,
     council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
     parser = Parser()  # shared by the period's files: equal values are parsed once
     expected = {u.code for u in plan.units_for(period)}
+    unchecked: list[FileOutcome] = []  # accepted files whose constraints are not checked yet
     for item, book in books:
         if is_council_file(item.name):
             council.append((item, book))
             continue
         ctx = Context(plan, period, run_date, item.name)
-        outcomes.append(_open(ctx, item, book, check_folder, decls, parser, expected))
+        outcome = _open(ctx, item, book, check_folder, decls, parser, expected)
+        outcomes.append(outcome)
         findings += ctx.findings
+        if outcome.status == ACCEPTED:
+            # Stage 2 as the files arrive, while the reader pool reads on; pandera's cost is
+            # per call, so files are checked in batches.
+            unchecked.append(outcome)
+            if len(unchecked) == CONSTRAINT_BATCH:
+                _check_constraints(unchecked, decls)
+                unchecked = []
+    _check_constraints(unchecked, decls)
 
     winners = _choose_winners(plan, outcomes, findings)
     for o in outcomes:
         if o.status != ACCEPTED:
-            o.sheets, o.rows = {}, {}  # only their counts are reported
+            o.sheets, o.rows, o.cases = {}, {}, {}  # only their counts are reported
     registry = registry.copy()
     frames = _Collected()
     order = unit_order(plan)
-    ordered = sorted(winners, key=lambda o: order(o.unit))
-    # pandera's cost is per call: one validation per sheet kind for a batch of files, the
-    # batch small enough that a province's parsed rows are never all held at once.
-    for start in range(0, len(ordered), VALIDATION_BATCH):
-        batch = ordered[start:start + VALIDATION_BATCH]
-        contexts = [Context(plan, period, run_date, o.file.name, o.unit) for o in batch]
-        checks = [_checks(ctx, o, decls) for ctx, o in zip(contexts, batch, strict=True)]
-        for decl in decls:
-            check_constraints([c[decl.key] for c in checks if decl.key in c])
-        for ctx, outcome, own in zip(contexts, batch, checks, strict=True):
-            _validate_winner(ctx, outcome, registry, frames, decls, own)
-            findings += ctx.findings
-            # merged into the frames: the rows and records can go
-            outcome.sheets, outcome.rows = {}, {}
-            own.clear()
+    for outcome in sorted(winners, key=lambda o: order(o.unit)):
+        ctx = Context(plan, period, run_date, outcome.file.name, outcome.unit)
+        _validate_winner(ctx, outcome, registry, frames, decls, _checks(ctx, outcome, decls))
+        findings += ctx.findings
+        outcome.sheets, outcome.rows, outcome.cases = {}, {}, {}  # in the frames: rows can go
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
         rows, read = _council(ctx, book, frames)
@@ -343,9 +344,19 @@ _CHECKS = {"dang_ky": RegistrationCheck, "cham_diem": ScoreCheck, "nguoi_tot": D
            "hoat_dong": ActivityCheck}
 
 
+def _check_constraints(outcomes: list[FileOutcome], decls: tuple[Sheet, ...]) -> None:
+    """Stage 2 for the parsed sheets of accepted files: `FileOutcome.cases`."""
+    for decl in decls:
+        mine = [o for o in outcomes if decl.key in o.rows]
+        cases = constraint_cases(decl, [o.rows[decl.key] for o in mine])
+        for outcome, own in zip(mine, cases, strict=True):
+            outcome.cases[decl.key] = own
+
+
 def _checks(ctx: Context, outcome: FileOutcome, decls: tuple[Sheet, ...]) -> dict[str, SheetCheck]:
     """The validation of each data sheet of a winning file whose header was found."""
-    return {d.key: _CHECKS[d.key](ctx, outcome.sheets[d.key], outcome.rows[d.key])
+    return {d.key: _CHECKS[d.key](ctx, outcome.sheets[d.key], outcome.rows[d.key],
+                                  outcome.cases[d.key])
             for d in decls
             if d.key in outcome.sheets and outcome.sheets[d.key].header_row is not None}
 

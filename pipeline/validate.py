@@ -138,14 +138,16 @@ def fmt(number: object) -> str:
 class SheetCheck:
     """Validation of one sheet of one file; collects findings into the context."""
 
-    def __init__(self, ctx: Context, located: LocatedSheet, rows: list[ParsedRow] | None = None):
+    def __init__(self, ctx: Context, located: LocatedSheet, rows: list[ParsedRow] | None = None,
+                 cases: list[tuple] | None = None):
         self.ctx = ctx
         self.located = located
         self.decl = located.decl
         self.rows = rows  # stage 1's rows when parsed beforehand (`Parser.rows`)
         self.records: list[Record] | None = None  # stage 1's result, once read
-        # stage 2's failure cases, once checked: (row index, column, check, number, value)
-        self.cases: list[tuple] | None = None
+        # stage 2's failure cases, once checked (`constraint_cases`):
+        # (row index, column, check, check number, value)
+        self.cases = cases
 
     def add(self, severity: str, code: str, message: str, record: Record | None = None,
             key: str | None = None) -> None:
@@ -167,7 +169,7 @@ class SheetCheck:
     def parse(self) -> list[Record]:
         """Every row parsed and checked; findings in row order, cells before constraints.
 
-        Stage 2 may have run already for many sheets at once (`check_constraints`).
+        Stage 2 may have run already for many sheets at once (`constraint_cases`).
         """
         records = self.read()
         if self.cases is None:
@@ -313,27 +315,31 @@ def _schema(decl: Sheet) -> pa.DataFrameSchema:
 
 
 def check_constraints(checks: list[SheetCheck]) -> None:
+    """Stage 2 for sheets of one declaration at once (see `constraint_cases`)."""
+    if checks:
+        cases = constraint_cases(checks[0].decl, [check.parsed() for check in checks])
+        for check, own in zip(checks, cases, strict=True):
+            check.cases = own
+
+
+def constraint_cases(decl: Sheet, sheets: list[list[ParsedRow]]) -> list[list[tuple]]:
     """Stage 2 for sheets of one declaration: one pandera validation over all their rows.
 
-    pandera's cost is mostly per call and per column, so a period's sheets are validated
-    together; each check keeps its own failure cases (rows in order, then columns), the ones
-    on cells stage 1 could not parse left out. Nothing is reported here: `parse` does that.
+    pandera's cost is mostly per call and per column, so many sheets are validated together;
+    each sheet gets its own failure cases (rows in order, then columns) as `SheetCheck.cases`
+    holds them, the ones on cells stage 1 could not parse left out. A row's cases depend on
+    that row alone. Nothing is reported here: `SheetCheck.parse` does that.
     """
-    if not checks:
-        return
-    decl = checks[0].decl
-    owners = [(check, i) for check in checks for i in range(len(check.parsed()))]
-    for check in checks:
-        check.cases = []
+    out: list[list[tuple]] = [[] for _ in sheets]
+    owners = [(n, i) for n, rows in enumerate(sheets) for i in range(len(rows))]
     if not owners:
-        return
+        return out
     # Only the columns pandera can fail on: a nullable object column without checks never does.
     schema = _schema(decl)
     wanted = [i for i, c in enumerate(decl.columns)
               if c.required or schema.columns[c.key].checks]
     keys = [decl.columns[i].key for i in wanted]
-    by_column = list(zip(*(values for check in checks for _, values, _ in check.parsed()),
-                         strict=True))
+    by_column = list(zip(*(values for rows in sheets for _, values, _ in rows), strict=True))
     frame = pd.DataFrame({k: by_column[i] for k, i in zip(keys, wanted, strict=True)},
                          columns=keys, dtype=object)
     try:
@@ -343,11 +349,11 @@ def check_constraints(checks: list[SheetCheck]) -> None:
         for case in cases.itertuples(index=False):
             if case.column not in keys:
                 continue
-            check, i = owners[case.index]
-            if any(key == case.column for _, _, key in check.parsed()[i][2]):
+            n, i = owners[case.index]
+            if any(key == case.column for _, _, key in sheets[n][i][2]):
                 continue  # stage 1 could not parse the cell: its own finding says so
-            check.cases.append((i, case.column, case.check, case.check_number,
-                                case.failure_case))
+            out[n].append((i, case.column, case.check, case.check_number, case.failure_case))
+    return out
 
 
 def check_email(value: str) -> bool:
