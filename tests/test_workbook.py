@@ -446,6 +446,32 @@ def test_criterion_scores_show_as_typed_in_narrow_columns_with_narrow_margins(bo
     assert (ws.page_margins.left, ws.page_margins.right) == (0.25, 0.25)
 
 
+def test_criteria_outside_the_movement_are_grey_by_a_conditional_format(book, report):
+    """One rule per block of criteria paints (grey, bordered) the cells whose criterion is not
+    of the row's movement; those cells are not written when blank."""
+    ws = book["Chấm điểm"]
+    headers = _row(ws, SCORE_HEADER_ROW)
+    movements = _column(ws, "Phong trào", SCORE_HEADER_ROW)
+    painted = set()
+    for rules in ws.conditional_formatting:
+        (rule,) = rules.rules
+        assert (rule.dxf.fill.bgColor.rgb, rule.dxf.border.left.style) == ("FFF2F2F2", "thin")
+        codes = set(re.findall(r'EXACT\(\$F\d+,"([^"]+)"\)', rule.formula[0]))
+        for cells in rules.sqref.ranges:
+            for row in range(cells.min_row, cells.max_row + 1):
+                if movements[row - SCORE_HEADER_ROW - 1] in codes:
+                    painted |= {(row, col) for col in range(cells.min_col, cells.max_col + 1)}
+    plan = report.plan
+    expected = set()
+    for i, movement in enumerate(movements):
+        own = {c.code for c in plan.criteria_of(movement)}
+        for j, text in enumerate(headers):
+            if re.fullmatch(r"[A-Z]\d+\n(ĐV|HĐ)", str(text)) and text.split("\n")[0] not in own:
+                expected.add((SCORE_HEADER_ROW + 1 + i, j + 1))
+    assert painted == expected and expected
+    assert all(ws.cell(r, c).fill.fgColor.rgb != "FFF2F2F2" for r, c in painted)
+
+
 def test_register_folds_quarters_behind_each_evaluated_year(tmp_path):
     report = make_review_report("tong-ket")
     columns, folded = register_layout(["stt", "ten_don_vi", *report.register.columns])
