@@ -163,8 +163,10 @@ def _data_rows(rows: list[list[object]], first_row: int, located: LocatedSheet) 
     out = []
     for offset, cells in enumerate(rows):
         width = len(cells)
-        if any(i < width and not is_blank(cells[i]) for i in content):
-            out.append(DataRow(first_row + offset, cells))
+        for i in content:
+            if i < width and not is_blank(cells[i]):
+                out.append(DataRow(first_row + offset, cells))
+                break
     return out
 
 
