@@ -1337,9 +1337,11 @@ def bar_chart_svg(spec: dict) -> Markup:
 
 
 # ---- rendering -------------------------------------------------------------------------------
-def fixed_zip(data: bytes, day: dt.date) -> bytes:
-    """Rewrite a zip (a .docx) with every entry dated `day`, so equal content is equal bytes."""
+def fixed_zip(data: bytes, day: dt.date, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite a zip (a .docx) with every entry dated `day`, so equal content is equal bytes;
+    the entries named in `replace` get the given content."""
     stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    replace = replace or {}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -1348,7 +1350,8 @@ def fixed_zip(data: bytes, day: dt.date) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
-            dst.writestr(entry, src.read(info.filename))
+            content = replace.get(info.filename)
+            dst.writestr(entry, src.read(info.filename) if content is None else content)
     return out.getvalue()
 
 
@@ -1374,6 +1377,30 @@ _PART_PARSER = etree.XMLParser(recover=True)
 _PART_PARSER.set_element_class_lookup(element_class_lookup)
 _LISTING = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing turns into Word markup
 _DRAWING = qn("wp:docPr")
+# What parsing a rendered part and saving its tree changes in the part's text: the quotes
+# markupsafe escapes become plain, text elements left empty close themselves. A part holding
+# anything else that would change (carriage returns, characters XML forbids; tabs and breaks,
+# which resolve_listing turns into markup) is parsed.
+_AS_SAVED = ((b"&#34;", b'"'), (b"&#39;", b"'"),
+             (b'<w:t xml:space="preserve"></w:t>', b'<w:t xml:space="preserve"/>'),
+             (b"<w:t></w:t>", b"<w:t/>"))
+_CHANGED_BY_PARSING = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\t\n\r]")
+_NOT_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
+_XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+
+
+def _as_saved(xml: str) -> bytes | None:
+    """The rendered document part as python-docx would save it once lxml had parsed it, or
+    None when only parsing it can tell."""
+    try:
+        data = xml.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    if _CHANGED_BY_PARSING.search(data) or any(c in data for c in _NOT_CHARACTERS):
+        return None
+    for escaped, plain in _AS_SAVED:
+        data = data.replace(escaped, plain)
+    return _XML_DECLARATION + data
 
 
 @lru_cache(maxsize=8)
@@ -1383,19 +1410,24 @@ def _compiled(env: Environment, source: str) -> Template:
 
 
 class _Template(DocxTemplate):
-    """docxtpl's template with the steps that cost seconds on tables of thousands of rows
-    (the exemplars a province introduces in a quarter) made cheap, the file saved unchanged:
+    """docxtpl's template with the steps that cost seconds and hundreds of MB on tables of
+    thousands of rows (the exemplars a province introduces in a quarter) made cheap, the file
+    saved unchanged (`test_template_shortcuts_save_what_docxtpl_saves`):
 
-    - the whole document part is rendered, and its parsed tree becomes the part's element,
-      instead of rendering the body and moving the parsed body into the part node by node;
-    - the document part's jinja template is compiled once per run, and the line breaks
-      docxtpl puts before each paragraph for jinja are removed by plain replacement;
+    - the whole document part is rendered in one piece, its jinja template compiled once per
+      run, and the line breaks docxtpl puts before each paragraph for jinja removed by plain
+      replacement;
+    - the rendered part is saved as it is (`_as_saved`) rather than parsed and serialized by
+      lxml, unless it holds something parsing would change: then its parsed tree becomes the
+      part's element, rather than being moved into the template's node by node;
     - `resolve_listing` (tabs and breaks typed in the text) and `fix_docpr_ids` (ids of
       drawings) only run when the rendered part holds such a character or a drawing;
     - `fix_tables` (grids whose column count {%tc %} loops or merges changed) only parses:
       the template has no such tags, so every row keeps the cells of its template row
-      (`test_template_tables_keep_their_grid` checks it).
+      (`test_template_tables_keep_their_grid`).
     """
+
+    part_bytes: bytes | None = None  # the rendered document part, when saved as it is
 
     def get_xml(self) -> str:
         return self.xml_to_string(self.docx.element)
@@ -1409,12 +1441,15 @@ class _Template(DocxTemplate):
         for marked, plain in (("\n<w:p ", "<w:p "), ("\n<w:p>", "<w:p>"), ("{_{", "{{"),
                               ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             xml = xml.replace(marked, plain)
-        return self.resolve_listing(xml)
+        self.part_bytes = _as_saved(xml)
+        return xml if self.part_bytes is not None else self.resolve_listing(xml)
 
     def resolve_listing(self, xml: str) -> str:
         return super().resolve_listing(xml) if any(c in xml for c in _LISTING) else xml
 
     def fix_tables(self, xml: str):
+        if self.part_bytes is not None:
+            return self.docx.element  # the template's tree stays; the part is saved as text
         return etree.fromstring(xml, parser=_PART_PARSER)
 
     def fix_docpr_ids(self, tree) -> None:
@@ -1426,9 +1461,18 @@ class _Template(DocxTemplate):
         self.docx.part._element = tree
         self.docx._element = tree
 
+    def saved(self, day: dt.date) -> bytes:
+        """The .docx, its entries dated `day`."""
+        buffer = io.BytesIO()
+        self.save(buffer)
+        parts = ({} if self.part_bytes is None
+                 else {self.docx.part.partname.membername: self.part_bytes})
+        return fixed_zip(buffer.getvalue(), day, parts)
+
     def release(self) -> None:
-        """Free the rendered tree (hundreds of MB for a province) now: the package's parts
+        """Free the rendered part (hundreds of MB for a province) now: the package's parts
         refer to each other, so only the garbage collector would free it, and it is paused."""
+        self.part_bytes = None
         self.docx.part._element = self.docx._element = None
 
 
@@ -1439,9 +1483,7 @@ def render_docx(context: dict, path: Path) -> Path:
     tpl.render({"doc": context, "layouts": TABLE_LAYOUTS}, build_environment())
     fix_core_properties(tpl.docx.core_properties, f"{context['kind']} - {context['subject']}",
                         proper_name(context["issuer"]["name"]), day)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    path.write_bytes(fixed_zip(buffer.getvalue(), day))
+    path.write_bytes(tpl.saved(day))
     tpl.release()
     return path
 

@@ -245,11 +245,13 @@ def test_template_generator_is_deterministic_and_committed():
 
 
 def test_template_tables_keep_their_grid():
-    """What lets `_Template.fix_tables` only parse: no row of the template's tables spans or
-    loops over cells, and every row has one cell per grid column."""
+    """What lets `_Template.fix_tables` do nothing: no row of the template's tables spans or
+    loops over cells, and every row has one cell per grid column. And what lets `_as_saved`
+    read the part as text: values are only printed as text, never in an attribute."""
     with zipfile.ZipFile(d.DOCX_TEMPLATE) as z:
         xml = z.read("word/document.xml").decode()
     assert not re.search(r"\{%-?\s*(tc|hm|vm|colspan|cellbg)\b", xml)
+    assert not re.search(r"<[^>]*[{%]", xml)
     body = Document(d.DOCX_TEMPLATE).element.body
     tables = list(body.iter(f"{W}tbl"))
     assert len(tables) > len(d.TABLE_LAYOUTS)
@@ -272,11 +274,39 @@ def _docxtpl_bytes(context: dict) -> bytes:
     return d.fixed_zip(buffer.getvalue(), day)
 
 
-def test_template_shortcuts_save_what_docxtpl_saves(period, annual, tmp_path):
-    with_breaks = d.period_report_context(period)
-    with_breaks["blocks"].append(d.para("Dòng một\nDòng hai\tcột hai"))
-    for i, context in enumerate([d.period_report_context(period), d.deeds_list_context(period),
-                                 d.award_decision_context(annual), with_breaks]):
+def _every_block(context: dict, text: str) -> dict:
+    """The context with `text` in a block of every type, a table of every layout and every
+    other field the template prints, and an appendix with the same blocks."""
+    blocks = [{"type": kind, "text": text}
+              for kind in ("heading1", "heading2", "heading3", "para", "basis", "center")]
+    blocks.append({"type": "article", "label": "Điều 1.", "text": text})
+    for layout, columns in d.TABLE_LAYOUTS.items():
+        cells = [text, "", *["1"] * (len(columns) - 2)]
+        blocks += [d.table(layout, cells, [cells, [""] * len(columns)], cells),
+                   d.table(layout, cells, [])]
+    return {**context, "blocks": blocks, "recipient": text, "authority": text,
+            "recipients": [text, ""],
+            "appendix": {"kind": text, "subject": text, "note": text, "blocks": blocks}}
+
+
+TRICKY_TEXTS = ['Nhà "Văn hóa" & <b>Đoàn</b> \'khu\' > 5', "", " hai  đầu ", "Dòng một\nDòng hai",
+                "cột\tcột", "a\r\nb", "dòng\rmới", "ký tự\x01lạ\x1f", "\ufffe\uffff",
+                "ngắt\ftrang\a"]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_template_shortcuts_save_what_docxtpl_saves(period, text, tmp_path):
+    context = _every_block(d.period_report_context(period), text)
+    path = d.render_docx(context, tmp_path / "fast.docx")
+    assert path.read_bytes() == _docxtpl_bytes(context)
+
+
+def test_template_shortcuts_save_what_docxtpl_saves_for_each_document(period, annual, tmp_path):
+    review = make_review_report("tong-ket", run_date=dt.date(2025, 6, 30))
+    for i, context in enumerate([
+            d.period_report_context(period), d.deeds_list_context(period),
+            d.annual_report_context(annual), d.proposal_submission_context(annual),
+            d.award_decision_context(annual), d.review_report_context(review)]):
         path = d.render_docx(context, tmp_path / f"{i}.docx")
         assert path.read_bytes() == _docxtpl_bytes(context), i
 
