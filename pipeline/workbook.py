@@ -26,7 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -722,20 +724,28 @@ def _print_setup(ws: Worksheet, title: str, period_label: str,
                   f"&R{font}Trang &P/&N")
 
 
-def _new_book(path: Path, run_date: dt.date, title: str) -> tuple[xlsxwriter.Workbook, _Formats]:
-    book = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-    })
-    book.set_properties({
-        "title": title,
-        "author": "Văn phòng Sở Xây dựng",
-        "company": "Sở Xây dựng tỉnh Phú Thọ",
-        "created": dt.datetime.combine(run_date, dt.time()),
-    })
-    return book, _Formats(book)
+@contextmanager
+def _new_book(path: Path, run_date: dt.date,
+              title: str) -> Iterator[tuple[xlsxwriter.Workbook, _Formats]]:
+    """A workbook to fill, written to `path` when the block ends. Its temporary files (the
+    streamed sheets' rows, the parts before they are zipped) live in a folder of their own,
+    removed even when the block fails."""
+    with tempfile.TemporaryDirectory(prefix="tonghop-") as scratch:
+        book = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+            "tmpdir": scratch,
+        })
+        book.set_properties({
+            "title": title,
+            "author": "Văn phòng Sở Xây dựng",
+            "company": "Sở Xây dựng tỉnh Phú Thọ",
+            "created": dt.datetime.combine(run_date, dt.time()),
+        })
+        yield book, _Formats(book)
+        book.close()
 
 
 def _add_sheet(book: xlsxwriter.Workbook, name: str, streamed: bool = True) -> Worksheet:
@@ -794,20 +804,19 @@ def write_period_workbook(report: model.PeriodReport, path: Path) -> None:
     plan, intake = report.plan, report.intake
     ctx = _Context(plan, report.period.label, report.run_date,
                    f"Tổng hợp điển hình tiên tiến {report.period.label}")
-    book, fmt = _new_book(Path(path), report.run_date, ctx.book_title)
-    _overview_sheet(book, fmt, ctx, report)
-    _submissions_sheet(book, fmt, ctx, intake.submissions)
-    _registrations_sheet(book, fmt, ctx, intake.registrations)
-    _scores_sheet(book, fmt, ctx, report.scores)
-    proposals = _proposals(report.scores)
-    _proposal_sheet(book, fmt, ctx, "Đề xuất", proposals,
-                    "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN ĐỀ XUẤT GIỚI THIỆU",
-                    "Không có điển hình được đề xuất trong kỳ.")
-    _good_deeds_sheet(book, fmt, ctx, intake.good_deeds)
-    _activities_sheet(book, fmt, ctx, intake.activities)
-    _difficulties_sheet(book, fmt, ctx, intake.difficulties)
-    _findings_sheet(book, fmt, ctx, intake.findings)
-    book.close()
+    with _new_book(Path(path), report.run_date, ctx.book_title) as (book, fmt):
+        _overview_sheet(book, fmt, ctx, report)
+        _submissions_sheet(book, fmt, ctx, intake.submissions)
+        _registrations_sheet(book, fmt, ctx, intake.registrations)
+        _scores_sheet(book, fmt, ctx, report.scores)
+        proposals = _proposals(report.scores)
+        _proposal_sheet(book, fmt, ctx, "Đề xuất", proposals,
+                        "DANH SÁCH ĐIỂN HÌNH TIÊN TIẾN ĐỀ XUẤT GIỚI THIỆU",
+                        "Không có điển hình được đề xuất trong kỳ.")
+        _good_deeds_sheet(book, fmt, ctx, intake.good_deeds)
+        _activities_sheet(book, fmt, ctx, intake.activities)
+        _difficulties_sheet(book, fmt, ctx, intake.difficulties)
+        _findings_sheet(book, fmt, ctx, intake.findings)
 
 
 def _proposals(scores: pd.DataFrame) -> pd.DataFrame:
@@ -1328,30 +1337,29 @@ def write_annual_workbook(report: model.AnnualReport, path: Path) -> None:
     label = f"năm {report.year}"
     ctx = _Context(plan, label, report.run_date,
                    f"Đánh giá điển hình tiên tiến {label}")
-    book, fmt = _new_book(Path(path), report.run_date, ctx.book_title)
-    evaluations = report.evaluations
-    _annual_overview(book, fmt, ctx, report)
-    frame = numbered(with_unit_names(in_unit_order(evaluations, plan, "ma_dien_hinh"), plan))
-    columns = [c for c in ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao",
-                           "ky", "diem_chung", "tong_diem", "xep_loai", "xep_loai_nam_truoc",
-                           "du_dieu_kien", "ly_do", "hang", "de_xuat", "giai_thich"]
-               if c in frame]
-    _table_sheet(book, fmt, ctx, "Đánh giá năm",
-                 f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}", frame, columns,
-                 name="danh_gia", fills={"xep_loai": CLASS_FILLS,
-                                         "xep_loai_nam_truoc": CLASS_FILLS,
-                                         "du_dieu_kien": FLAG_FILLS},
-                 freeze_col=4, fixed={"stt": 5, "ten_don_vi": 22, "ten": 22, "ly_do": 24,
-                                      "giai_thich": 46, "de_xuat": 24})
-    proposals = _proposals(evaluations)
-    order = sorted(range(len(proposals)), key=lambda i: (
-        PROPOSAL_ORDER.get(proposals["de_xuat"].iloc[i], 9),
-        plan.unit_order(str(proposals["ma_don_vi"].iloc[i])),
-        str(proposals["ma_dien_hinh"].iloc[i])))
-    _proposal_sheet_ordered(book, fmt, ctx, proposals.iloc[order].reset_index(drop=True),
-                            report.year)
-    _comparison_sheet(book, fmt, ctx, report)
-    book.close()
+    with _new_book(Path(path), report.run_date, ctx.book_title) as (book, fmt):
+        evaluations = report.evaluations
+        _annual_overview(book, fmt, ctx, report)
+        frame = numbered(with_unit_names(in_unit_order(evaluations, plan, "ma_dien_hinh"), plan))
+        columns = [c for c in ["stt", "ten_don_vi", "ma_dien_hinh", "ten", "loai", "phong_trao",
+                               "ky", "diem_chung", "tong_diem", "xep_loai", "xep_loai_nam_truoc",
+                               "du_dieu_kien", "ly_do", "hang", "de_xuat", "giai_thich"]
+                   if c in frame]
+        _table_sheet(book, fmt, ctx, "Đánh giá năm",
+                     f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}", frame, columns,
+                     name="danh_gia", fills={"xep_loai": CLASS_FILLS,
+                                             "xep_loai_nam_truoc": CLASS_FILLS,
+                                             "du_dieu_kien": FLAG_FILLS},
+                     freeze_col=4, fixed={"stt": 5, "ten_don_vi": 22, "ten": 22, "ly_do": 24,
+                                          "giai_thich": 46, "de_xuat": 24})
+        proposals = _proposals(evaluations)
+        order = sorted(range(len(proposals)), key=lambda i: (
+            PROPOSAL_ORDER.get(proposals["de_xuat"].iloc[i], 9),
+            plan.unit_order(str(proposals["ma_don_vi"].iloc[i])),
+            str(proposals["ma_dien_hinh"].iloc[i])))
+        _proposal_sheet_ordered(book, fmt, ctx, proposals.iloc[order].reset_index(drop=True),
+                                report.year)
+        _comparison_sheet(book, fmt, ctx, report)
 
 
 def _proposal_sheet_ordered(book, fmt, ctx: _Context, proposals: pd.DataFrame,
@@ -1615,23 +1623,23 @@ def write_review_workbook(report: model.ReviewReport, path: Path) -> None:
     plan = report.plan
     label = f"{report.first.label_short} – {report.last.label_short}"
     ctx = _Context(plan, label, report.run_date, report.title)
-    book, fmt = _new_book(Path(path), report.run_date, report.title)
-    trend = review_trend(report)
-    _review_overview(book, fmt, ctx, report, trend)
-    _trend_sheet(book, fmt, ctx, trend)
-    counts = numbered(with_unit_names(
-        in_unit_order(report.counts, plan, "nam", "phong_trao"), plan))
-    _generic_sheet(book, fmt, ctx, "Số liệu", "SỐ LIỆU ĐIỂN HÌNH THEO NĂM, PHONG TRÀO VÀ ĐƠN VỊ",
-                   counts, lead=["stt", "nam", "ten_don_vi", "phong_trao"])
-    honourees = numbered(with_unit_names(
-        in_unit_order(report.honourees, plan, by_name="ten"), plan))
-    _generic_sheet(book, fmt, ctx, "Điển hình tiêu biểu",
-                   "ĐIỂN HÌNH TIÊU BIỂU GIAI ĐOẠN ĐỀ NGHỊ TÔN VINH", honourees,
-                   lead=["stt", "ten_don_vi", "ten"])
-    register = numbered(with_unit_names(in_unit_order(report.register, plan, "ma_dien_hinh"),
-                                        plan))
-    _register_sheet(book, fmt, ctx, register)
-    book.close()
+    with _new_book(Path(path), report.run_date, report.title) as (book, fmt):
+        trend = review_trend(report)
+        _review_overview(book, fmt, ctx, report, trend)
+        _trend_sheet(book, fmt, ctx, trend)
+        counts = numbered(with_unit_names(
+            in_unit_order(report.counts, plan, "nam", "phong_trao"), plan))
+        _generic_sheet(book, fmt, ctx, "Số liệu",
+                       "SỐ LIỆU ĐIỂN HÌNH THEO NĂM, PHONG TRÀO VÀ ĐƠN VỊ", counts,
+                       lead=["stt", "nam", "ten_don_vi", "phong_trao"])
+        honourees = numbered(with_unit_names(
+            in_unit_order(report.honourees, plan, by_name="ten"), plan))
+        _generic_sheet(book, fmt, ctx, "Điển hình tiêu biểu",
+                       "ĐIỂN HÌNH TIÊU BIỂU GIAI ĐOẠN ĐỀ NGHỊ TÔN VINH", honourees,
+                       lead=["stt", "ten_don_vi", "ten"])
+        register = numbered(with_unit_names(in_unit_order(report.register, plan, "ma_dien_hinh"),
+                                            plan))
+        _register_sheet(book, fmt, ctx, register)
 
 
 # the register prints the awards short; the note above the table gives the full wording
