@@ -7,7 +7,6 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-_SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_ALNUM_KEEP = re.compile(r"[^0-9a-z/\- ]+")
 # Excel's 1900 date system serial 0 (with the 1900 leap-year bug absorbed by the offset).
@@ -22,8 +21,8 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    # str.split() splits on the same whitespace as the regex \s+ and drops it at both ends.
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
 def strip_marks(text: str) -> str:

@@ -1,12 +1,17 @@
 """Text helpers: matching keys, Vietnamese order and formats, periods."""
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.periods import Period, parse_period
 from pipeline.text import (
+    clean,
     excel_col,
     fold,
     name_key,
@@ -78,3 +83,13 @@ def test_vietnamese_number_format_and_columns():
     assert vn_number(92, 2) == "92"
     assert vn_number(1620, 0) == "1.620"
     assert [excel_col(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+# Spaces of every kind Unicode has (tab, no-break, em, ideographic, next line, separators…).
+_WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+
+
+@given(st.text(st.sampled_from(["a", "ế", "e", "\u0302", "\u0301", "Đ", "\u200b", *_WHITESPACE])))
+def test_clean_collapses_every_kind_of_whitespace_run_to_one_space_and_trims(text):
+    expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert clean(text) == expected
