@@ -429,7 +429,7 @@ def _assessment(criteria: list[str], ky: str, outcome: FileOutcome, rec, ex,
         ex.first_date, ky, v["so_sang_kien"] or 0, v["xep_loai_cb"], v["ky_luat"] == YES,
         None if v["antt"] is None else v["antt"] == YES, v["thanh_tich"], v["minh_chung"],
         source,
-        *(v.get(code) if code in own else None for code in criteria),
+        *[v.get(code) if code in own else None for code in criteria],
         rec.row,
     )
 

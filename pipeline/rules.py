@@ -167,7 +167,9 @@ class ScoreCheck(SheetCheck):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._criteria_all = self.ctx.plan.all_criteria
-        self._own: dict[str, frozenset[str]] = {}  # movement -> its criteria codes
+        self._codes = [c.code for c in self._criteria_all]
+        # movement -> its criteria codes, and for each of the plan's criteria whether it is one
+        self._own: dict[str, tuple[frozenset[str], list[bool]]] = {}
 
     def apply(self, records: list[Record], registry: Registry) -> list[tuple[Record, Exemplar]]:
         accepted = []
@@ -198,15 +200,20 @@ class ScoreCheck(SheetCheck):
 
     def own_criteria(self, movement: str) -> frozenset[str]:
         """The codes of the criteria a movement is scored on."""
-        own = self._own.get(movement)
-        if own is None:
-            own = self._own[movement] = frozenset(
-                c.code for c in self.ctx.plan.criteria_of(movement))
-        return own
+        return self._movement(movement)[0]
+
+    def _movement(self, movement: str) -> tuple[frozenset[str], list[bool]]:
+        found = self._own.get(movement)
+        if found is None:
+            own = frozenset(c.code for c in self.ctx.plan.criteria_of(movement))
+            found = self._own[movement] = (own, [code in own for code in self._codes])
+        return found
 
     def _criteria(self, rec: Record, ex: Exemplar) -> None:
         movement = ex.fields.phong_trao
-        own = self.own_criteria(movement)
+        own, expected = self._movement(movement)
+        if [value is not None for value in map(rec.values.get, self._codes)] == expected:
+            return  # the usual row: the movement's criteria scored and no other
         for crit in self._criteria_all:
             value = rec.values.get(crit.code)
             if crit.code in own and value is None and not self._had_error(rec, crit.code):

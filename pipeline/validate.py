@@ -186,8 +186,9 @@ class SheetCheck:
         if self.records is None:
             keys = [c.key for c in self.decl.columns]
             letters = {k: excel_col(i) for k, i in self.located.columns.items()}
-            self.records = [Record(row, dict(zip(keys, values, strict=True)),
-                                   RowCells(letters, row), problems=problems)
+            # (values has one item per key: Parser.rows)
+            self.records = [Record(row, dict(zip(keys, values, strict=False)),
+                                   RowCells(letters, row), 0, problems)
                             for row, values, problems in self.parsed()]
         return self.records
 
