@@ -900,23 +900,40 @@ def deeds_list_context(report: PeriodReport) -> dict:
 
 # ---- the annual report, the Tờ trình and the Quyết định --------------------------------------
 def _evaluation_details(report: AnnualReport) -> dict[tuple[str, str], dict]:
-    """Title (chức vụ) and latest stated achievement of each exemplar, from the year's quarters."""
+    """Title (chức vụ) and latest stated achievement of each exemplar proposed for an award,
+    from the year's quarters."""
+    return _once(("details",), (report,), lambda: _read_evaluation_details(report))
+
+
+def _read_evaluation_details(report: AnnualReport) -> dict[tuple[str, str], dict]:
+    evaluations = report.evaluations
+    proposed = {key for key, proposal in zip(_keys(evaluations), _texts(evaluations, "de_xuat"),
+                                             strict=True) if proposal}
     out: dict[tuple[str, str], dict] = {}
     for quarter in sorted(report.quarters, key=lambda q: q.period):
-        for r in _records(quarter.intake.registrations):
-            key = (_text(r["ma_don_vi"]), _text(r["ma_dien_hinh"]))
-            out.setdefault(key, {})["chuc_vu"] = _text(r.get("chuc_vu"))
-        for s in _records(quarter.scores):
-            if _text(s.get("thanh_tich")):
-                key = (_text(s["ma_don_vi"]), _text(s["ma_dien_hinh"]))
-                out.setdefault(key, {})["thanh_tich"] = _text(s["thanh_tich"])
+        registrations, scores = quarter.intake.registrations, quarter.scores
+        for key, title in zip(_keys(registrations), _texts(registrations, "chuc_vu"),
+                              strict=True):
+            if key in proposed:
+                out.setdefault(key, {})["chuc_vu"] = title
+        for key, achievement in zip(_keys(scores), _texts(scores, "thanh_tich"), strict=True):
+            if achievement and key in proposed:
+                out.setdefault(key, {})["thanh_tich"] = achievement
     return out
 
 
 def proposal_rows(report: AnnualReport, proposal: str) -> list[dict]:
-    """The year's exemplars with the given proposal, collectives first, then in plan order."""
+    """The year's exemplars with the given proposal, collectives first, then in plan order.
+    Shared while reading once."""
+    return _once(("proposals", proposal), (report,), lambda: _proposal_rows(report, proposal))
+
+
+def _proposal_rows(report: AnnualReport, proposal: str) -> list[dict]:
     plan, details = report.plan, _evaluation_details(report)
-    chosen = [e for e in _records(report.evaluations) if _text(e.get("de_xuat")) == proposal]
+    evaluations = report.evaluations
+    if not _size(evaluations):
+        return []
+    chosen = _read_records(evaluations.loc[_texts(evaluations, "de_xuat") == proposal])
     out = []
     for e in sorted(_by_plan_order(plan, chosen, "ma_dien_hinh"),
                     key=lambda e: KINDS.index(e["loai"]) if e["loai"] in KINDS else 2):
@@ -930,24 +947,23 @@ def proposal_rows(report: AnnualReport, proposal: str) -> list[dict]:
 
 
 def _year_classes(evaluations: pd.DataFrame | None) -> dict[tuple, int]:
-    return _count_by(_records(evaluations), "xep_loai")
+    return _tally(evaluations, "xep_loai")
 
 
 def _quarters_table(report: AnnualReport) -> list[dict]:
     plan = report.plan
     due = [q for q in report.quarters if plan.deadline(q.period) <= report.run_date
-           or _records(q.scores)]
+           or _size(q.scores)]
     if not due:
         return []
     rows = []
     for q in sorted(due, key=lambda q: q.period):
         status = _count_by(_records(q.intake.submissions), "trang_thai")
-        scores = _records(q.scores)
         rows.append([q.period.label_short, count(status.get((ON_TIME,), 0)),
                      count(status.get((LATE,), 0)),
                      count(status.get((MISSING,), 0) + status.get((REJECTED,), 0)),
-                     count(len(scores)),
-                     count(sum(1 for s in scores if _text(s.get("xep_loai")) == "Xuất sắc")),
+                     count(_size(q.scores)),
+                     count(int((_texts(q.scores, "xep_loai") == "Xuất sắc").sum())),
                      count(len(_records(q.intake.good_deeds)))])
     header = ["Quý", "Nộp đúng hạn", "Nộp muộn", "Chưa nộp", "Điển hình được chấm",
               "Xếp loại Xuất sắc", "Người tốt, việc tốt"]
@@ -962,22 +978,24 @@ def _quarters_table(report: AnnualReport) -> list[dict]:
 
 def annual_evaluation_section(report: AnnualReport) -> list[dict]:
     plan, year = report.plan, report.year
-    rows = _records(report.evaluations)
-    if not rows:
+    evaluations = report.evaluations
+    evaluated = _size(evaluations)
+    if not evaluated:
         return [para(f"Năm {year}, chưa có điển hình nào được chấm điểm, đánh giá.")]
-    classes = _year_classes(report.evaluations)
+    classes = _year_classes(evaluations)
     parts = ", ".join(f"{count(classes.get((c,), 0))} {c}" for c in CLASSES)
-    text = f"Năm {year}, có {count(len(rows))} điển hình được đánh giá"
+    text = f"Năm {year}, có {count(evaluated)} điển hình được đánh giá"
     if report.previous is not None:
-        text += f" ({compare_text(len(rows), len(report.previous), f'năm {year - 1}')})"
+        text += f" ({compare_text(evaluated, len(report.previous), f'năm {year - 1}')})"
     text += f"; kết quả xếp loại: {parts}."
-    gated = [e for e in rows if not _yes(e.get("du_dieu_kien"))]
+    eligible_rows = _yes_flags(evaluations, "du_dieu_kien")
+    gated = int((~eligible_rows).sum())
     if gated:
-        text += (f" Có {count(len(gated))} điển hình chưa đủ điều kiện xét chọn theo quy định "
+        text += (f" Có {count(gated)} điển hình chưa đủ điều kiện xét chọn theo quy định "
                  "nên không xếp hạng, không đề xuất khen thưởng.")
-    by_unit = _count_by(rows, "ma_don_vi")
-    unit_classes = _count_by(rows, "ma_don_vi", "xep_loai")
-    eligible = _count_by([e for e in rows if _yes(e.get("du_dieu_kien"))], "ma_don_vi")
+    by_unit = _tally(evaluations, "ma_don_vi")
+    unit_classes = _tally(evaluations, "ma_don_vi", "xep_loai")
+    eligible = _tally(evaluations, "ma_don_vi", where=eligible_rows)
     body, totals = [], [0] * 6
     existed = [u for u in plan.units
                if (u.valid_from is None or u.valid_from <= dt.date(year, 12, 31))
@@ -1076,7 +1094,6 @@ def proposal_submission_context(report: AnnualReport) -> dict:
                      f"tập thể, cá nhân có thành tích xuất sắc trong xây dựng điển hình tiên "
                      f"tiến năm {year}")
     doc["recipient"] = f"Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh {issuer.place}"
-    rows = _records(report.evaluations)
     classes = _year_classes(report.evaluations)
     bk, gk, bd = (proposal_rows(report, p) for p in (BANG_KHEN, GIAY_KHEN, PRAISE))
     done = "; ".join(x for x in (
@@ -1087,7 +1104,8 @@ def proposal_submission_context(report: AnnualReport) -> dict:
     blocks = [
         para("Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"),
         para(f"Căn cứ {plan.plan.name};"),
-        para(f"Căn cứ kết quả đánh giá điển hình tiên tiến năm {year}: {count(len(rows))} điển "
+        para(f"Căn cứ kết quả đánh giá điển hình tiên tiến năm {year}: "
+             f"{count(_size(report.evaluations))} điển "
              f"hình được đánh giá, trong đó {count(classes.get(('Xuất sắc',), 0))} điển hình xếp "
              f"loại Xuất sắc."
              + (f" {capitalize_first(issuer.signer_title.lower())} Sở đã xem xét {done}."
@@ -1242,14 +1260,14 @@ def review_deeds_section(report: ReviewReport) -> list[dict]:
 def review_annual_section(report: ReviewReport) -> list[dict]:
     blocks = []
     for year in sorted(report.annual):
-        rows = _records(report.annual[year])
-        proposals = _count_by(rows, "de_xuat")
+        evaluations = report.annual[year]
+        proposals = _tally(evaluations, "de_xuat")
         awarded = [f"{words} {count(proposals[(p,)])}" for p, words in (
             (BANG_KHEN, "đề nghị tặng Bằng khen"), (GIAY_KHEN, "tặng Giấy khen"),
             (PRAISE, "biểu dương")) if proposals.get((p,))]
         blocks.append(para(
-            f"- Năm {year}: đánh giá {count(len(rows))} điển hình, "
-            f"{count(sum(1 for r in rows if _text(r.get('xep_loai')) == 'Xuất sắc'))} xếp loại "
+            f"- Năm {year}: đánh giá {count(_size(evaluations))} điển hình, "
+            f"{count(int((_texts(evaluations, 'xep_loai') == 'Xuất sắc').sum()))} xếp loại "
             "Xuất sắc; " + (f"{', '.join(awarded)} điển hình." if awarded
                             else "không có điển hình được đề xuất khen thưởng.")))
     return blocks
