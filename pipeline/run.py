@@ -23,6 +23,7 @@ from pipeline.feedback import feedback_name, write_feedback_workbook, write_repl
 from pipeline.findings import ERROR
 from pipeline.intake import PeriodIntake, cover_period, take_in
 from pipeline.manifest import build_manifest
+from pipeline.parallel import alongside
 from pipeline.periods import Period, parse_period, period_of, periods_between
 from pipeline.publish import publish, release_memory, write_csv, write_json
 from pipeline.readers import ReaderPool
@@ -225,13 +226,13 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
     release_memory()
 
     def build(out: Path) -> None:
-        write_data(run, out, config_name)
-        write_feedback(run, out)
-        write_period_workbook(run.report, out / f"TongHop_{period}.xlsx")
-        release_memory()
-        documents = write_period_documents(run.report, out)
-        if pdf:
-            convert_to_pdf(documents, out, day=run_date)
+        workbook = out / f"TongHop_{period}.xlsx"
+        with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
+            write_data(run, out, config_name)
+            write_feedback(run, out)
+            documents = write_period_documents(run.report, out)
+            if pdf:
+                convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)
@@ -260,11 +261,12 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     report = build_annual(plan, year, run_date, history)
 
     def build(out: Path) -> None:
-        write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
-        write_annual_workbook(report, out / f"TongHop_{year}.xlsx")
-        documents = write_annual_documents(report, out)
-        if pdf:
-            convert_to_pdf(documents, out, day=run_date)
+        workbook = out / f"TongHop_{year}.xlsx"
+        with alongside(lambda: write_annual_workbook(report, workbook), workbook.name):
+            write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
+            documents = write_annual_documents(report, out)
+            if pdf:
+                convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / str(year), build)
     return 0
@@ -285,11 +287,12 @@ def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.
     report = build_review(plan, kind, run_date, history)
 
     def build(out: Path) -> None:
-        write_review_data(report, out / "data")
-        write_review_workbook(report, out / f"TongHop_{review_folder(plan, kind)}.xlsx")
-        documents = write_review_documents(report, out)
-        if pdf:
-            convert_to_pdf(documents, out, day=run_date)
+        workbook = out / f"TongHop_{review_folder(plan, kind)}.xlsx"
+        with alongside(lambda: write_review_workbook(report, workbook), workbook.name):
+            write_review_data(report, out / "data")
+            documents = write_review_documents(report, out)
+            if pdf:
+                convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / review_folder(plan, kind), build)
     return 0

@@ -1,0 +1,64 @@
+"""One output writer in a forked process while the run writes the others (a 2-core machine
+writes the province's consolidated workbook and its reports at the same time)."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+
+_PR_SET_PDEATHSIG = 1
+
+
+class WriterFailed(RuntimeError):
+    """The forked writer did not finish (its traceback is on stderr)."""
+
+
+@contextlib.contextmanager
+def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
+    """Run `job` in a forked child while the body runs here; on leaving, wait for the child
+    and raise WriterFailed if it failed. The child sees the run's frames without copying them
+    (fork shares memory copy-on-write; the garbage collector's own bookkeeping is frozen first
+    so that it does not copy them page by page). Without fork, or on one core, `job` simply
+    runs here first. A child never outlives the run: it is killed when the run dies."""
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        job()
+        yield
+        return
+    gc.freeze()
+    try:
+        child = multiprocessing.get_context("fork").Process(
+            target=_child, args=(job, os.getpid()), name=what)
+        child.start()
+    finally:
+        gc.unfreeze()
+    try:
+        yield
+    except BaseException:
+        child.kill()
+        child.join()
+        raise
+    child.join()
+    if child.exitcode != 0:
+        raise WriterFailed(f"{what}: exit status {child.exitcode}")
+
+
+def _child(job: Callable[[], None], parent: int) -> None:
+    _die_with(parent)
+    job()
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG); if the parent
+    is already gone, stop now."""
+    name = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(name), "prctl", None) if name else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)

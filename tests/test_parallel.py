@@ -1,0 +1,52 @@
+"""The forked writer: its file appears, its failure stops the run, it never outlives the run."""
+
+import os
+import time
+
+import pytest
+
+from pipeline import parallel
+from pipeline.parallel import WriterFailed, alongside
+
+
+def test_the_job_writes_while_the_body_runs(tmp_path):
+    target = tmp_path / "book.txt"
+    with alongside(lambda: target.write_text("xong", encoding="utf-8"), "book"):
+        (tmp_path / "other.txt").write_text("khác", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "xong"
+    assert (tmp_path / "other.txt").exists()
+
+
+def test_a_failing_job_raises_after_the_body(tmp_path):
+    def fail() -> None:
+        raise ValueError("hỏng")
+
+    ran = []
+    with pytest.raises(WriterFailed, match="book"), alongside(fail, "book"):
+        ran.append(True)
+    assert ran == [True]
+
+
+def test_a_failing_body_kills_the_job(tmp_path):
+    pids = tmp_path / "pid"
+
+    def slow() -> None:
+        pids.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    with pytest.raises(KeyError), alongside(slow, "book"):
+        deadline = time.monotonic() + 10
+        while not pids.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise KeyError("body")
+    pid = int(pids.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_without_fork_the_job_runs_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    order = []
+    with alongside(lambda: order.append("job"), "book"):
+        order.append("body")
+    assert order == ["job", "body"]
