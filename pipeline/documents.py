@@ -335,7 +335,7 @@ def _movement_name(plan: Plan, code: object) -> str:
     return movement.short if movement else _text(code)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _sort_key(text: str) -> tuple:
     """`vn_sort_key` of a text, remembered: the same codes and names recur in every unit."""
     return vn_sort_key(text)
