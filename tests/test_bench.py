@@ -33,7 +33,7 @@ def test_smoke_writes_every_figure(smoke):
     assert set(result["ratios"]) == {"end_to_end_over_floor", "naive_over_end_to_end",
                                      "sample_cold_over_import", "sample_warm_over_import"}
     assert set(result["targets"]) == {"end_to_end_over_floor", "naive_over_end_to_end",
-                                      "peak_rss_gib_largest", "sample_warm_over_import",
+                                      "peak_memory_gib_largest", "sample_warm_over_import",
                                       "sample_cold_over_import"}
     assert [p["units"] for p in result["scaling"]] == [2, 4]
 
@@ -49,6 +49,9 @@ def test_smoke_numbers_are_sane(smoke):
         assert figure["peak_rss_mib"] > 0
     assert all(v > 0 for v in result["ratios"].values())
     assert result["end_to_end"]["rows_per_s"] > 0
+    memory = result["memory_largest"]
+    assert memory["units"] == 4
+    assert 0 < memory["peak_pss_mib"] <= memory["peak_rss_sum_mib"] * 1.01
 
 
 def test_smoke_counts_the_generated_quarter(smoke):
