@@ -13,6 +13,10 @@ import signal
 from collections.abc import Callable, Iterator
 
 _PR_SET_PDEATHSIG = 1
+# The memory a run keeps within. The forked writer reads the run's frames, and CPython's
+# reference counts copy every page it reads: the two processes together need about twice
+# what the run holds when it forks. Above half this budget the writer runs here instead.
+MEMORY_BUDGET = 2**30
 
 
 class WriterFailed(RuntimeError):
@@ -25,8 +29,10 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
     and raise WriterFailed if it failed. The child sees the run's frames without copying them
     (fork shares memory copy-on-write; the garbage collector's own bookkeeping is frozen first
     so that it does not copy them page by page). Without fork, or on one core, `job` simply
-    runs here first. A child never outlives the run: it is killed when the run dies."""
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    runs here first, and so it does when forking would take the run over MEMORY_BUDGET. A
+    child never outlives the run: it is killed when the run dies."""
+    if ("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2
+            or 2 * resident_memory() > MEMORY_BUDGET):
         job()
         yield
         return
@@ -46,6 +52,15 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
     child.join()
     if child.exitcode != 0:
         raise WriterFailed(f"{what}: exit status {child.exitcode}")
+
+
+def resident_memory() -> int:
+    """This process's resident memory in bytes (Linux /proc; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _child(job: Callable[[], None], parent: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -138,6 +139,9 @@ def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.d
         previous = model.PeriodReport(plan, previous_period, run_date, intake, scores)
     report = model.PeriodReport(plan, period, run_date, current.intake, scored[period][1],
                                 previous)
+    # The registry carries registrations into later periods; a report of this one has no use
+    # for it (at 1,000 files it holds a few hundred thousand objects).
+    current = dataclasses.replace(current, registry=Registry())
     return PeriodRun(report, current, containers.get(period, []), scored)
 
 
@@ -230,6 +234,7 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
             write_data(run, out, config_name)
             write_feedback(run, out)
+            release_memory()
             documents = write_period_documents(run.report, out)
             if pdf:
                 convert_to_pdf(documents, out, day=run_date)

@@ -9,12 +9,13 @@ from pipeline import parallel
 from pipeline.parallel import WriterFailed, alongside
 
 
-def test_the_job_writes_while_the_body_runs(tmp_path):
+def test_the_job_writes_in_another_process_while_the_body_runs(tmp_path):
     target = tmp_path / "book.txt"
-    with alongside(lambda: target.write_text("xong", encoding="utf-8"), "book"):
+    with alongside(lambda: target.write_text(str(os.getpid()), encoding="utf-8"), "book"):
         (tmp_path / "other.txt").write_text("khác", encoding="utf-8")
-    assert target.read_text(encoding="utf-8") == "xong"
     assert (tmp_path / "other.txt").exists()
+    if (os.cpu_count() or 1) > 1:
+        assert int(target.read_text(encoding="utf-8")) != os.getpid()
 
 
 def test_a_failing_job_raises_after_the_body(tmp_path):
@@ -50,3 +51,15 @@ def test_without_fork_the_job_runs_first(tmp_path, monkeypatch):
     with alongside(lambda: order.append("job"), "book"):
         order.append("body")
     assert order == ["job", "body"]
+
+
+def test_over_the_memory_budget_the_job_runs_here(monkeypatch):
+    monkeypatch.setattr(parallel, "MEMORY_BUDGET", parallel.resident_memory())
+    order = []
+    with alongside(lambda: order.append(os.getpid()), "book"):
+        order.append(os.getpid())
+    assert order == [os.getpid(), os.getpid()]
+
+
+def test_resident_memory_is_this_process():
+    assert 10 * 2**20 < parallel.resident_memory() < 2**32
