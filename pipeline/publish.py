@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.parallel import resident_memory
+
 try:
     import fcntl
 except ImportError:  # not POSIX: no locks, every leftover counts as abandoned
@@ -96,9 +98,15 @@ def _libc() -> ctypes.CDLL | None:
     return ctypes.CDLL(name, use_errno=True) if name else None
 
 
+# Below this much resident memory a full collection costs more time than it gives back.
+RELEASE_ABOVE = 256 * 2**20
+
+
 def release_memory() -> None:
     """Collect garbage and give the freed heap back to the system (glibc's malloc_trim): the
-    big frames of one stage are gone before the next stage grows."""
+    big frames of one stage are gone before the next stage grows. A small run skips it."""
+    if resident_memory() < RELEASE_ABOVE:
+        return
     gc.collect()
     trim = getattr(_libc(), "malloc_trim", None)
     if trim is not None:
