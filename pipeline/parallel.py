@@ -28,8 +28,8 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
     """Run `job` in a forked child while the body runs here; on leaving, wait for the child
     and raise WriterFailed if it failed. The child sees the run's frames without copying them
     (fork shares memory copy-on-write; the garbage collector's own bookkeeping is frozen first
-    so that it does not copy them page by page). Without fork, or on one core, `job` simply
-    runs here first, and so it does when forking would take the run over MEMORY_BUDGET. A
+    so that it does not copy them page by page). Without fork, on one core, when forking
+    would take the run over MEMORY_BUDGET or when it fails, `job` simply runs here first. A
     child never outlives the run: it is killed when the run dies."""
     if ("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2
             or 2 * resident_memory() > MEMORY_BUDGET):
@@ -41,8 +41,14 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
         child = multiprocessing.get_context("fork").Process(
             target=_child, args=(job, os.getpid()), name=what)
         child.start()
+    except OSError:  # no process to be had (memory, process limit): write it here
+        child = None
     finally:
         gc.unfreeze()
+    if child is None:
+        job()
+        yield
+        return
     try:
         yield
     except BaseException:

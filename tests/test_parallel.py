@@ -63,3 +63,14 @@ def test_over_the_memory_budget_the_job_runs_here(monkeypatch):
 
 def test_resident_memory_is_this_process():
     assert 10 * 2**20 < parallel.resident_memory() < 2**32
+
+
+def test_when_fork_fails_the_job_runs_here(monkeypatch):
+    def refuse(self) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(parallel.multiprocessing.get_context("fork").Process, "start", refuse)
+    order = []
+    with alongside(lambda: order.append(("job", os.getpid())), "book"):
+        order.append(("body", os.getpid()))
+    assert order == [("job", os.getpid()), ("body", os.getpid())]
