@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import multiprocessing
 import os
@@ -60,6 +61,13 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
         raise WriterFailed(f"{what}: exit status {child.exitcode}")
 
 
+@functools.cache
+def libc() -> ctypes.CDLL | None:
+    """The C library (for prctl, malloc_trim, renameat2); None where it cannot be found."""
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
 def resident_memory() -> int:
     """This process's resident memory in bytes (Linux /proc; 0 where it cannot be read)."""
     try:
@@ -77,8 +85,7 @@ def _child(job: Callable[[], None], parent: int) -> None:
 def _die_with(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG); if the parent
     is already gone, stop now."""
-    name = ctypes.util.find_library("c")
-    prctl = getattr(ctypes.CDLL(name), "prctl", None) if name else None
+    prctl = getattr(libc(), "prctl", None)
     if prctl is not None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import datetime as dt
 import errno
 import functools
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.parallel import resident_memory
+from pipeline.parallel import libc, resident_memory
 
 try:
     import fcntl
@@ -92,12 +91,6 @@ def write_json(data: dict, path: Path) -> None:
                     encoding="utf-8")
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name, use_errno=True) if name else None
-
-
 # Below this much resident memory a full collection costs more time than it gives back.
 RELEASE_ABOVE = 256 * 2**20
 
@@ -108,15 +101,14 @@ def release_memory() -> None:
     if resident_memory() < RELEASE_ABOVE:
         return
     gc.collect()
-    trim = getattr(_libc(), "malloc_trim", None)
+    trim = getattr(libc(), "malloc_trim", None)
     if trim is not None:
         trim(0)
 
 
 @functools.cache
 def _renameat2() -> Callable[..., int] | None:
-    libc = _libc()
-    fn = getattr(libc, "renameat2", None) if libc is not None else None
+    fn = getattr(libc(), "renameat2", None)
     if fn is None:
         return None
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
