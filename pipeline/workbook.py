@@ -44,6 +44,7 @@ from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
 from pipeline.periods import ROMAN_OF, parse_period
 from pipeline.review import ACTIVE, WITHDRAWN
 from pipeline.score import exemplar_key
+from pipeline.streamed import StreamedWorksheet
 from pipeline.text import vn_date, vn_sort_key
 
 FONT = "Times New Roman"
@@ -445,19 +446,6 @@ PAINTED = "painted"
 ROWS_AT_ONCE = 2000  # a table is prepared and written this many rows at a time
 
 
-class _StreamedWorksheet(Worksheet):
-    """A worksheet whose rows go to its temporary file as they are written (xlsxwriter's
-    `constant_memory` mode, for this sheet only): a province's tables hold millions of cells.
-
-    A streamed sheet is written strictly row by row: a row's height is set before the next
-    row is touched, and a write to an earlier row is dropped (xlsxwriter does so silently).
-    Its strings are stored inline. The overview sheets stay in memory: their Excel tables
-    (`add_table`) and their charts' cached values need the cells kept."""
-
-    def _initialize(self, init_data: dict) -> None:
-        super()._initialize({**init_data, "constant_memory": True})
-
-
 @dataclass
 class _TableColumn:
     """One column of a table being written: what to write per row and how to show it."""
@@ -749,8 +737,10 @@ def _new_book(path: Path, run_date: dt.date,
 
 
 def _add_sheet(book: xlsxwriter.Workbook, name: str, streamed: bool = True) -> Worksheet:
-    """A new worksheet; a streamed one for a table that may be a province's size."""
-    return book.add_worksheet(name, _StreamedWorksheet if streamed else None)
+    """A new worksheet; a streamed one (rows written as they come) for a table that may be a
+    province's size. The overview sheets stay in memory: their Excel tables (`add_table`) and
+    their charts' cached values need the cells kept."""
+    return book.add_worksheet(name, StreamedWorksheet if streamed else None)
 
 
 def _titles(sheet: _Sheet, width: int, title: str, subtitle: str) -> None:
