@@ -131,37 +131,81 @@ def take_in(plan: Plan, period: Period, run_date: dt.date,
             books: list[tuple[InputFile, RawBook | UnreadableFile]], registry: Registry,
             extra_findings: list[Finding] = (), check_folder: bool = True) -> PeriodIntake:
     """Validate and merge one period's files against the registrations of earlier periods."""
+    constraints = ConstraintBatch(plan)
+    opened = open_period(plan, period, run_date, books, constraints, extra_findings, check_folder)
+    constraints.check()
+    return finish_period(opened, registry)
+
+
+class ConstraintBatch:
+    """Accepted files waiting for their constraint checks (stage 2): pandera's cost is per
+    call, so the files of one period, or of several small ones, are checked together."""
+
+    def __init__(self, plan: Plan):
+        self.decls = sheets_for(plan)
+        self.waiting: list[FileOutcome] = []
+
+    def add(self, outcome: FileOutcome) -> None:
+        """Queue a file; a full batch is checked at once (while the reader pool reads on)."""
+        self.waiting.append(outcome)
+        if len(self.waiting) >= CONSTRAINT_BATCH:
+            self.check()
+
+    def check(self) -> None:
+        """Check every queued file now."""
+        if self.waiting:
+            _check_constraints(self.waiting, self.decls)
+            self.waiting = []
+
+
+@dataclass
+class OpenedPeriod:
+    """A period's files opened and parsed (stage 1), not yet merged with the registrations."""
+
+    plan: Plan
+    period: Period
+    run_date: dt.date
+    outcomes: list[FileOutcome]
+    council: list[tuple[InputFile, RawBook | UnreadableFile]]
+    findings: list[Finding]
+
+
+def open_period(plan: Plan, period: Period, run_date: dt.date,
+                books: list[tuple[InputFile, RawBook | UnreadableFile]],
+                constraints: ConstraintBatch, extra_findings: list[Finding] = (),
+                check_folder: bool = True) -> OpenedPeriod:
+    """Stage 1 for a period's files; accepted files join `constraints`, which must be checked
+    before `finish_period`."""
     with _collector_paused():
-        return _take_in(plan, period, run_date, books, registry, extra_findings, check_folder)
+        findings: list[Finding] = list(extra_findings)
+        outcomes: list[FileOutcome] = []
+        council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
+        parser = Parser()  # shared by the period's files: equal values are parsed once
+        expected = {u.code for u in plan.units_for(period)}
+        for item, book in books:
+            if is_council_file(item.name):
+                council.append((item, book))
+                continue
+            ctx = Context(plan, period, run_date, item.name)
+            outcome = _open(ctx, item, book, check_folder, constraints.decls, parser, expected)
+            outcomes.append(outcome)
+            findings += ctx.findings
+            if outcome.status == ACCEPTED:
+                constraints.add(outcome)
+        return OpenedPeriod(plan, period, run_date, outcomes, council, findings)
 
 
-def _take_in(plan: Plan, period: Period, run_date: dt.date,
-             books: list[tuple[InputFile, RawBook | UnreadableFile]], registry: Registry,
-             extra_findings: list[Finding], check_folder: bool) -> PeriodIntake:
-    findings: list[Finding] = list(extra_findings)
+def finish_period(opened: OpenedPeriod, registry: Registry) -> PeriodIntake:
+    """The rest of a period's intake: winners chosen, rows validated against the registrations
+    of earlier periods (`registry`, not modified), frames built."""
+    with _collector_paused():
+        return _finish_period(opened, registry)
+
+
+def _finish_period(opened: OpenedPeriod, registry: Registry) -> PeriodIntake:
+    plan, period, run_date = opened.plan, opened.period, opened.run_date
+    outcomes, council, findings = opened.outcomes, opened.council, opened.findings
     decls = sheets_for(plan)
-    outcomes: list[FileOutcome] = []
-    council: list[tuple[InputFile, RawBook | UnreadableFile]] = []
-    parser = Parser()  # shared by the period's files: equal values are parsed once
-    expected = {u.code for u in plan.units_for(period)}
-    unchecked: list[FileOutcome] = []  # accepted files whose constraints are not checked yet
-    for item, book in books:
-        if is_council_file(item.name):
-            council.append((item, book))
-            continue
-        ctx = Context(plan, period, run_date, item.name)
-        outcome = _open(ctx, item, book, check_folder, decls, parser, expected)
-        outcomes.append(outcome)
-        findings += ctx.findings
-        if outcome.status == ACCEPTED:
-            # Stage 2 as the files arrive, while the reader pool reads on; pandera's cost is
-            # per call, so files are checked in batches.
-            unchecked.append(outcome)
-            if len(unchecked) == CONSTRAINT_BATCH:
-                _check_constraints(unchecked, decls)
-                unchecked = []
-    _check_constraints(unchecked, decls)
-
     winners = _choose_winners(plan, outcomes, findings)
     for o in outcomes:
         if o.status != ACCEPTED:

@@ -22,7 +22,15 @@ from pipeline.documents import (
 )
 from pipeline.feedback import feedback_name, write_feedback_workbook, write_reply_text
 from pipeline.findings import ERROR
-from pipeline.intake import PeriodIntake, cover_period, take_in
+from pipeline.intake import (
+    ConstraintBatch,
+    OpenedPeriod,
+    PeriodIntake,
+    cover_period,
+    finish_period,
+    open_period,
+    take_in,
+)
 from pipeline.manifest import build_manifest
 from pipeline.parallel import alongside
 from pipeline.periods import Period, parse_period, period_of, periods_between
@@ -100,24 +108,39 @@ def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
     registry = Registry()
     history: dict[Period, PeriodIntake] = {}
     extras = {}
+    constraints = ConstraintBatch(plan)
+    opened: list[tuple[OpenedPeriod, str]] = []  # opened, not merged yet: with their cache keys
+
+    def finish() -> None:
+        """Check what waits and merge the opened periods, in order."""
+        nonlocal registry
+        constraints.check()
+        for period_opened, key in opened:
+            taken = finish_period(period_opened, registry)
+            registry = taken.registry
+            if period_opened.period != last:
+                taken = PeriodIntake(taken.intake, registry, [], [])
+                if cache:
+                    cache.store(key, taken.intake, registry)
+            history[period_opened.period] = taken
+        opened.clear()
+
     for period in periods_between(plan.first_period, last):
         folder = inputs / str(period)
         key = cache.key(period, folder) if cache else ""
         if cache and period != last and (hit := cache.load(key)):
+            finish()
             intake, registry = hit
             history[period] = PeriodIntake(intake, registry, [], [])
             continue
         files, books, findings, containers = read_period(folder, pool)
         if not files and not findings and period != last:
             continue
-        taken = take_in(plan, period, run_date, books, registry, findings)
-        registry = taken.registry
-        if period != last:
-            taken = PeriodIntake(taken.intake, registry, [], [])
-            if cache:
-                cache.store(key, taken.intake, registry)
-        history[period] = taken
+        opened.append((open_period(plan, period, run_date, books, constraints, findings), key))
         extras[period] = containers
+        if not constraints.waiting:  # a batch was just checked: merge before opening more
+            finish()
+    finish()
     if cache:
         cache.prune()
     return history, extras
