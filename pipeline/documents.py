@@ -22,6 +22,7 @@ import hashlib
 import io
 import math
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
@@ -40,7 +41,14 @@ import pandas as pd
 from docx.oxml.ns import qn
 from docx.oxml.parser import element_class_lookup
 from docxtpl import DocxTemplate
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -1423,8 +1431,36 @@ def _as_saved(xml: str) -> bytes | None:
 
 @lru_cache(maxsize=8)
 def _compiled(env: Environment, source: str) -> Template:
-    """A document part's jinja template, compiled once for the documents of a run."""
-    return env.from_string(source)
+    """A document part's jinja template, compiled once for the documents of a run; its code
+    is kept between runs in jinja's bytecode cache (the system's temporary folder), keyed by
+    the source's checksum, as Python keeps a module's .pyc. A cache that cannot be used is
+    passed by: the template is compiled."""
+    # the key names the settings that change the code (jinja's own key is the source)
+    escaped = env.autoescape(None) if callable(env.autoescape) else env.autoescape
+    settings = (escaped, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                sorted(env.extensions))
+    bucket = None
+    with suppress(*_CACHE_FAILURES):
+        bucket = FileSystemBytecodeCache().get_bucket(env, f"docx-part {settings}", None,
+                                                      source)
+    code = bucket.code if bucket else None
+    if code is None:
+        code = env.compile(source)  # unnamed, as from_string: escaped as XML
+        if bucket:
+            bucket.code = code
+            with suppress(*_CACHE_FAILURES):
+                FileSystemBytecodeCache().set_bucket(bucket)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+# a temporary folder that cannot be made or written, a damaged or foreign cache file
+_CACHE_FAILURES = (OSError, RuntimeError, EOFError, ValueError, TypeError, pickle.PickleError)
+
+
+@lru_cache(maxsize=8)
+def _patched(xml: str) -> str:
+    """docxtpl's `patch_xml` of a part, once per run for every document of the same template."""
+    return DocxTemplate.patch_xml(None, xml)
 
 
 class _Template(DocxTemplate):
@@ -1432,9 +1468,10 @@ class _Template(DocxTemplate):
     thousands of rows (the exemplars a province introduces in a quarter) made cheap, the file
     saved unchanged (`test_template_shortcuts_save_what_docxtpl_saves`):
 
-    - the whole document part is rendered in one piece, its jinja template compiled once per
-      run, and the line breaks docxtpl puts before each paragraph for jinja removed by plain
-      replacement;
+    - each part is patched for jinja once per run (`patch_xml`), the whole document part is
+      rendered in one piece, its jinja template compiled once (its code kept between runs in
+      jinja's bytecode cache), and the line breaks docxtpl puts before each paragraph for
+      jinja removed by plain replacement;
     - the rendered part is saved as it is (`_as_saved`) rather than parsed and serialized by
       lxml, unless it holds something parsing would change: then its parsed tree becomes the
       part's element, rather than being moved into the template's node by node;
@@ -1449,6 +1486,9 @@ class _Template(DocxTemplate):
 
     def get_xml(self) -> str:
         return self.xml_to_string(self.docx.element)
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
 
     def render_xml_part(self, src_xml: str, part, context: dict,
                         jinja_env: Environment | None = None) -> str:

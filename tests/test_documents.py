@@ -311,6 +311,28 @@ def test_template_shortcuts_save_what_docxtpl_saves_for_each_document(period, an
         assert path.read_bytes() == _docxtpl_bytes(context), i
 
 
+def test_compiled_template_cache_cold_warm_or_damaged_renders_the_same(period, tmp_path,
+                                                                     monkeypatch):
+    """The part's compiled code kept between runs (jinja's bytecode cache, in the temporary
+    folder) gives the same document as compiling it; a damaged cache file is compiled over."""
+    import tempfile
+
+    from jinja2.bccache import bc_magic
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    context = d.period_report_context(period)
+    expected = _docxtpl_bytes(context)
+    outcomes = []
+    for step in ("cold", "warm", "damaged"):
+        d._compiled.cache_clear()  # a new run
+        if step == "damaged":
+            for cached in (tmp_path / "tmp").rglob("*.cache"):
+                cached.write_bytes(bc_magic + b"\x80garbage")  # right header, torn body
+        outcomes.append(d.render_docx(context, tmp_path / f"{step}.docx").read_bytes())
+    assert [o == expected for o in outcomes] == [True, True, True]
+    assert len(list((tmp_path / "tmp").rglob("*.cache"))) == 1
+
+
 # ---- the content equals the data -------------------------------------------------------------
 def test_quarterly_report_numbers_equal_the_frames(period, period_files):
     text = docx_text(period_files[0])
