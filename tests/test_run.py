@@ -119,3 +119,42 @@ def test_every_file_with_problems_gets_feedback(sample_run):
     feedback = list((out / "phan-hoi").glob("*.xlsx"))
     assert len(feedback) == len(problems)
     assert (out / "phan-hoi" / "QHKT.txt").read_text("utf-8").startswith("Kính gửi")
+
+
+def test_history_checks_small_periods_together_and_merges_as_one_by_one(monkeypatch):
+    """load_history checks the constraints of several small periods in one pandera call per
+    sheet, and every period's intake is what taking it in alone gives."""
+    import datetime as dt
+
+    from pandas.testing import assert_frame_equal
+
+    from pipeline import intake
+    from pipeline.config import load_plan
+    from pipeline.periods import Period, periods_between
+    from pipeline.readers import ReaderPool
+    from pipeline.rules import Registry
+    from pipeline.run import load_history, read_period
+
+    plan, inputs, last, day = load_plan(), Path("inputs"), Period(2022, 4), dt.date(2023, 1, 20)
+    calls = []
+    real = intake.constraint_cases
+    monkeypatch.setattr(intake, "constraint_cases",
+                        lambda decl, rows: calls.append(len(rows)) or real(decl, rows))
+    with ReaderPool() as pool:
+        history, _ = load_history(plan, inputs, last, day, pool)
+        batched = len(calls)
+        registry, alone = Registry(), {}
+        for period in periods_between(plan.first_period, last):
+            files, books, findings, _ = read_period(inputs / str(period), pool)
+            if files or findings:
+                alone[period] = intake.take_in(plan, period, day, books, registry, findings)
+                registry = alone[period].registry
+    assert list(history) == list(alone)
+    files = sum(len(list((inputs / str(p)).iterdir())) for p in alone)
+    one_by_one = len(calls) - batched
+    assert files > intake.CONSTRAINT_BATCH / 2 and batched * 3 <= one_by_one
+    for period, taken in alone.items():
+        for name in ("registrations", "assessments", "good_deeds", "activities", "submissions",
+                     "findings"):
+            assert_frame_equal(getattr(history[period].intake, name),
+                               getattr(taken.intake, name), obj=f"{period} {name}")
