@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -1415,13 +1416,9 @@ _NOT_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 _XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
-def _as_saved(xml: str) -> bytes | None:
-    """The rendered document part as python-docx would save it once lxml had parsed it, or
-    None when only parsing it can tell."""
-    try:
-        data = xml.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return None
+def _as_saved(data: bytes) -> bytes | None:
+    """The rendered document part (UTF-8) as python-docx would save it once lxml had parsed
+    it, or None when only parsing it can tell."""
     if _CHANGED_BY_PARSING.search(data) or any(c in data for c in _NOT_CHARACTERS):
         return None
     for escaped, plain in _AS_SAVED:
@@ -1455,6 +1452,35 @@ def _compiled(env: Environment, source: str) -> Template:
 
 # a temporary folder that cannot be made or written, a damaged or foreign cache file
 _CACHE_FAILURES = (OSError, RuntimeError, EOFError, ValueError, TypeError, pickle.PickleError)
+
+
+def _encoded(chunks: Iterator[str], size: int = 65536) -> bytes | str:
+    """A rendered template's text in UTF-8, encoded `size` chunks at a time (jinja's own
+    `render` lists every chunk, then joins them: several times the text's size for a
+    province's tables); the text itself when it holds a lone surrogate, which UTF-8 cannot
+    encode."""
+    parts: list[bytes] = []
+    while batch := list(islice(chunks, size)):
+        text = "".join(batch)
+        try:
+            parts.append(text.encode("utf-8"))
+        except UnicodeEncodeError:
+            return "".join([b"".join(parts).decode("utf-8"), text, *chunks])
+    return b"".join(parts)
+
+
+# What docxtpl's render_xml_part undoes after rendering: the line break it puts before each
+# paragraph for jinja, and its escaped braces.
+_MARKERS = (("\n<w:p ", "<w:p "), ("\n<w:p>", "<w:p>"), ("{_{", "{{"), ("}_}", "}}"),
+            ("{_%", "{%"), ("%_}", "%}"))
+
+
+def _unmarked(rendered: bytes | str) -> bytes | str:
+    """The rendered part without those markers (ASCII: the same on a text and its UTF-8)."""
+    for marked, plain in _MARKERS:
+        rendered = (rendered.replace(marked, plain) if isinstance(rendered, str)
+                    else rendered.replace(marked.encode(), plain.encode()))
+    return rendered
 
 
 @lru_cache(maxsize=8)
@@ -1495,12 +1521,15 @@ class _Template(DocxTemplate):
         if part is not self.docx.part or jinja_env is None:  # headers: a few lines
             return super().render_xml_part(src_xml, part, context, jinja_env)
         self.current_rendering_part = part
-        xml = _compiled(jinja_env, re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)).render(context)
-        for marked, plain in (("\n<w:p ", "<w:p "), ("\n<w:p>", "<w:p>"), ("{_{", "{{"),
-                              ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-            xml = xml.replace(marked, plain)
-        self.part_bytes = _as_saved(xml)
-        return xml if self.part_bytes is not None else self.resolve_listing(xml)
+        template = _compiled(jinja_env, re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
+        # one reference to the rendered part at a time: it is tens of MB for a province
+        rendered = _unmarked(_encoded(template.generate(context)))
+        if isinstance(rendered, str):  # a lone surrogate: only lxml can tell
+            return self.resolve_listing(rendered)
+        self.part_bytes = _as_saved(rendered)
+        if self.part_bytes is not None:
+            return ""  # the part is saved from part_bytes; fix_tables keeps the template's tree
+        return self.resolve_listing(rendered.decode("utf-8"))
 
     def resolve_listing(self, xml: str) -> str:
         return super().resolve_listing(xml) if any(c in xml for c in _LISTING) else xml
@@ -1547,8 +1576,9 @@ def render_docx(context: dict, path: Path) -> Path:
 
 
 def render_html(context: dict, path: Path) -> Path:
-    html = build_environment().get_template(HTML_TEMPLATE).render(doc=context)
-    path.write_text(html, encoding="utf-8", newline="\n")
+    # streamed to the file: a province's tables hold millions of chunks
+    build_environment().get_template(HTML_TEMPLATE).stream(doc=context).dump(
+        str(path), encoding="utf-8")
     return path
 
 

@@ -333,6 +333,14 @@ def test_compiled_template_cache_cold_warm_or_damaged_renders_the_same(period, t
     assert len(list((tmp_path / "tmp").rglob("*.cache"))) == 1
 
 
+def test_rendered_text_is_encoded_in_batches_or_kept_as_text():
+    chunks = ["Tổng ", "hợp", "", "<w:p>", "quý", " III", "\n", "năm ", "2025"]
+    for size in (1, 2, 3, 100):
+        assert d._encoded(iter(chunks), size) == "".join(chunks).encode("utf-8")
+        with_surrogate = [*chunks[:5], "\ud800", *chunks[5:]]
+        assert d._encoded(iter(with_surrogate), size) == "".join(with_surrogate)
+
+
 # ---- the content equals the data -------------------------------------------------------------
 def test_quarterly_report_numbers_equal_the_frames(period, period_files):
     text = docx_text(period_files[0])
