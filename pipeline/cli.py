@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -34,8 +35,102 @@ def _vietnamese_help_labels() -> None:
             setattr(rich_utils, name, text)
 
 
+class _Vietnamese:
+    """typer's command classes with the usage line, the help option and command-line errors
+    in Vietnamese (click writes them in English)."""
+
+    options_metavar = "[TÙY CHỌN]"
+    subcommand_metavar = "LỆNH [THAM SỐ]..."
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix="Cách dùng: ")
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help, option.metavar = "Hiện hướng dẫn này rồi thoát.", ""
+        return option
+
+
+class _Command(_Vietnamese, typer.core.TyperCommand):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_metavar = _Vietnamese.options_metavar
+
+
+class _Group(_Vietnamese, typer.core.TyperGroup):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options_metavar = _Vietnamese.options_metavar
+        self.subcommand_metavar = _Vietnamese.subcommand_metavar
+
+
+def usage_error_text(error: Exception) -> str | None:
+    """A command-line mistake click reports in English, said in Vietnamese (None: keep the
+    English text, for a mistake not foreseen here)."""
+    from typer._click import exceptions as ex
+
+    message = getattr(error, "message", "") or ""
+    if isinstance(error, ex.NoSuchOption):
+        hint = (f" Các tùy chọn gần giống: {', '.join(sorted(error.possibilities))}."
+                if error.possibilities else "")
+        return f"Không có tùy chọn {error.option_name}.{hint}"
+    if isinstance(error, ex.MissingParameter):
+        return f"Thiếu {_param_name(error) or 'một tham số bắt buộc'}."
+    if isinstance(error, ex.BadOptionUsage):
+        if "does not take a value" in message:
+            return f"Tùy chọn {error.option_name} không nhận giá trị."
+        return f"Tùy chọn {error.option_name} cần có giá trị đi kèm."
+    if isinstance(error, ex.BadParameter):
+        name = _param_name(error) or "một tham số"
+        if "valid integer" in message:
+            return f"Giá trị của {name} phải là một số nguyên, ví dụ 2024."
+        return f"Giá trị của {name} không hợp lệ."
+    if found := re.match(r"Got unexpected extra argument\(s\) \((.*)\)$", message):
+        return f"Thừa tham số: {found.group(1)}."
+    if found := re.match(r"No such command '(.*)'\.(?: Did you mean (.*)\?)?$", message):
+        guess = f" Có phải là {found.group(2)}?" if found.group(2) else ""
+        return f"Không có lệnh '{found.group(1)}'.{guess}"
+    if message == "Missing command.":
+        return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check)."
+    return None
+
+
+def _param_name(error: Exception) -> str:
+    """The option (--period) or argument (TỆP) a command-line error is about, or ''."""
+    param = getattr(error, "param", None)
+    if param is None:
+        return ""
+    if getattr(param, "param_type_name", "") == "argument":
+        return f"tham số {param.metavar or str(param.name).upper()}"
+    return "tùy chọn " + " / ".join(getattr(param, "opts", None) or [str(param.name)])
+
+
+def _vietnamese_errors() -> None:
+    """Show click's command-line errors in Vietnamese through typer's own error panel."""
+    from typer import rich_utils
+
+    show = rich_utils.rich_format_error
+    if getattr(show, "vietnamese", False):
+        return
+
+    def rich_format_error(error) -> None:
+        text = usage_error_text(error)
+        if text is not None:
+            error.format_message = lambda: text
+        show(error)
+
+    rich_format_error.vietnamese = True
+    rich_utils.rich_format_error = rich_format_error
+    if hasattr(rich_utils, "OptionHighlighter"):
+        rich_utils.OptionHighlighter.highlights.append(r"(?P<usage>Cách dùng: )")
+
+
 _vietnamese_help_labels()
+_vietnamese_errors()
 app = typer.Typer(
+    cls=_Group,
     help="ĐHTT – tiếp nhận, kiểm tra, chấm điểm và báo cáo điển hình tiên tiến của Sở Xây dựng.",
     no_args_is_help=True,
     add_completion=False,
@@ -44,13 +139,13 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-Inputs = Annotated[Path, typer.Option("--inputs", help="Thư mục dữ liệu vào (mỗi kỳ một thư mục con).")]
-Outputs = Annotated[Path, typer.Option("--outputs", help="Thư mục kết quả.")]
-RunDate = Annotated[str, typer.Option("--run-date", help="Ngày tổng hợp, dạng 2025-07-20 hoặc 20/07/2025 (mặc định: hôm nay).")]
-Config = Annotated[Path, typer.Option("--config", help="Tệp cấu hình kế hoạch (TOML).")]
-Debug = Annotated[bool, typer.Option("--debug", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
-Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Tạo bản PDF của các văn bản khi máy có LibreOffice.")]
-PeriodOpt = Annotated[str, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2025-Q2 (mặc định: kỳ mới nhất trong thư mục dữ liệu vào).")]
+Inputs = Annotated[Path, typer.Option("--inputs", metavar="THƯ_MỤC", help="Thư mục dữ liệu vào (mỗi kỳ một thư mục con).")]
+Outputs = Annotated[Path, typer.Option("--outputs", metavar="THƯ_MỤC", help="Thư mục kết quả.")]
+RunDate = Annotated[str, typer.Option("--run-date", metavar="NGÀY", help="Ngày tổng hợp, dạng 2025-07-20 hoặc 20/07/2025 (mặc định: hôm nay).")]
+Config = Annotated[Path, typer.Option("--config", metavar="TỆP", help="Tệp cấu hình kế hoạch (TOML).")]
+Debug = Annotated[bool, typer.Option("--debug", metavar="", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
+Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", metavar="", help="Tạo bản PDF của các văn bản khi máy có LibreOffice.")]
+PeriodOpt = Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ báo cáo, ví dụ 2025-Q2 (mặc định: kỳ mới nhất trong thư mục dữ liệu vào).")]
 
 
 class _Stop(Exception):
@@ -93,7 +188,7 @@ def _guard(debug: bool, job):
     raise typer.Exit(status or 0)
 
 
-@app.command("report")
+@app.command("report", cls=_Command)
 def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
            config: Config = DEFAULT_PLAN, pdf: Pdf = True, debug: Debug = False) -> None:
@@ -112,8 +207,8 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
     _guard(debug, job)
 
 
-@app.command("annual")
-def annual(year: Annotated[int, typer.Option("--year", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")] = 0,
+@app.command("annual", cls=_Command)
+def annual(year: Annotated[int, typer.Option("--year", metavar="NĂM", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")] = 0,
            inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
            run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
            debug: Debug = False) -> None:
@@ -144,7 +239,7 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
     _guard(debug, job)
 
 
-@app.command("so-ket")
+@app.command("so-ket", cls=_Command)
 def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
            run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
            debug: Debug = False) -> None:
@@ -152,7 +247,7 @@ def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
     _review("so-ket", inputs, outputs, run_date, config, pdf, debug)
 
 
-@app.command("tong-ket")
+@app.command("tong-ket", cls=_Command)
 def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
              run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
              debug: Debug = False) -> None:
@@ -160,8 +255,8 @@ def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs")
     _review("tong-ket", inputs, outputs, run_date, config, pdf, debug)
 
 
-@app.command("templates")
-def templates(period: Annotated[str, typer.Option("--period", help="Kỳ của mẫu (mặc định: quý sau kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
+@app.command("templates", cls=_Command)
+def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ của mẫu (mặc định: quý sau kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
               inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
               config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
     """Tạo mẫu Excel trống cho từng đơn vị (thư mục mau/), đã ghi sẵn mã đơn vị và kỳ báo cáo."""
@@ -182,8 +277,8 @@ def templates(period: Annotated[str, typer.Option("--period", help="Kỳ của m
     _guard(debug, job)
 
 
-@app.command("check")
-def check(file: Annotated[Path, typer.Argument(help="Tệp Excel của một đơn vị.")],
+@app.command("check", cls=_Command)
+def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp Excel của một đơn vị.")],
           inputs: Inputs = Path("inputs"), run_date: RunDate = "",
           config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
     """Kiểm tra nhanh một tệp của đơn vị khi vừa nhận và in danh sách lỗi."""

@@ -20,6 +20,31 @@ def test_every_command_has_vietnamese_help():
         assert doc.callback.__doc__ and any(ch in doc.callback.__doc__ for ch in "ăâđêôơư")
 
 
+def test_usage_and_help_option_are_vietnamese():
+    runner = CliRunner()
+    for args in (["--help"], *([c, "--help"] for c in COMMANDS)):
+        text = " ".join(runner.invoke(app, args).output.split())
+        assert "Cách dùng: " in text and "[TÙY CHỌN]" in text, args
+        assert "Hiện hướng dẫn này rồi thoát." in text, args
+        assert not any(w in text for w in ("Usage", "OPTIONS", "Show this message")), args
+
+
+@pytest.mark.parametrize("args, message", [
+    (["report", "--bogus"], "Không có tùy chọn --bogus."),
+    (["report", "--period"], "Tùy chọn --period cần có giá trị đi kèm."),
+    (["report", "--debug=1"], "Tùy chọn --debug không nhận giá trị."),
+    (["report", "thừa"], "Thừa tham số: thừa."),
+    (["reprot"], "Không có lệnh 'reprot'. Có phải là 'report'?"),
+    (["annual", "--year", "năm"],
+     "Giá trị của tùy chọn --year phải là một số nguyên, ví dụ 2024."),
+    (["check"], "Thiếu tham số TỆP."),
+])
+def test_command_line_mistakes_are_told_in_vietnamese(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
+
+
 @pytest.mark.parametrize("args, message", [
     (["report", "--period", "2025-Q5"], "Lỗi: Kỳ báo cáo '2025-Q5' không hợp lệ; hãy ghi dạng "
                                         "2025-Q2."),
