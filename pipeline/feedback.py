@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import re
 import textwrap
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -26,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING, Finding
+from pipeline.readers import ReaderPool
 from pipeline.text import fold
 
 FEEDBACK_SHEET = "Phản hồi"
@@ -98,6 +101,53 @@ def feedback_workbook_bytes(
         except Exception:  # any load or save failure: the unit gets the list alone
             pass
     return _workbook_bytes(_listing_workbook(ordered, title), stamp)
+
+
+FeedbackJob = tuple  # feedback_workbook_bytes's arguments: data, format, findings, title, stamp
+
+
+def annotate_in_worker(payload: bytes) -> bytes:
+    """`feedback_workbook_bytes` in a ReaderPool worker; `payload` is a pickled FeedbackJob."""
+    return feedback_workbook_bytes(*pickle.loads(payload))
+
+
+class BackgroundAnnotations:
+    """Feedback workbooks made by a worker process (a ReaderPool of one: a fresh interpreter
+    under memory and time limits) while this process writes something else; a thread of this
+    process only passes the files and collects the results. A file the worker fails on
+    (deadline, memory, crash) gets the list of its problems alone, as when annotating fails."""
+
+    def __init__(self, jobs: list[FeedbackJob], deadline: float = 60.0):
+        self.jobs = jobs
+        self.deadline = deadline
+        self._made: list[object] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._make, name="phan-hoi", daemon=True)
+
+    def __enter__(self) -> BackgroundAnnotations:
+        if self.jobs:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _make(self) -> None:
+        try:
+            with ReaderPool(workers=1, deadline=self.deadline, reader=annotate_in_worker) as pool:
+                self._made = list(pool.each([pickle.dumps(job) for job in self.jobs]))
+        except BaseException as failure:  # re-raised by results(), in the run's own thread
+            self._failure = failure
+
+    def results(self) -> list[bytes]:
+        """Each job's workbook bytes, in order (waits for the worker)."""
+        self.__exit__()
+        if self._failure is not None:
+            raise self._failure
+        return [made if isinstance(made, bytes)
+                else feedback_workbook_bytes(b"", None, *job[2:])
+                for made, job in zip(self._made, self.jobs, strict=True)]
 
 
 def order_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -32,8 +32,7 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
     so that it does not copy them page by page). Without fork, on one core, when forking
     would take the run over MEMORY_BUDGET or when it fails, `job` simply runs here first. A
     child never outlives the run: it is killed when the run dies."""
-    if ("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2
-            or 2 * resident_memory() > MEMORY_BUDGET):
+    if not fork_fits():
         job()
         yield
         return
@@ -59,6 +58,17 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
     child.join()
     if child.exitcode != 0:
         raise WriterFailed(f"{what}: exit status {child.exitcode}")
+
+
+def two_cores() -> bool:
+    return (os.cpu_count() or 1) >= 2
+
+
+def fork_fits() -> bool:
+    """Whether `alongside` forks now: fork is available, there are two cores, and the two
+    processes fit in MEMORY_BUDGET."""
+    return ("fork" in multiprocessing.get_all_start_methods() and two_cores()
+            and 2 * resident_memory() <= MEMORY_BUDGET)
 
 
 @functools.cache

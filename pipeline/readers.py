@@ -500,6 +500,11 @@ class ReaderPool:
         before it are read, so that the caller need not hold every workbook of a folder."""
         return self._run([f.data for f in files])
 
+    def each(self, payloads: list[bytes]) -> Iterator[object]:
+        """`read_each` for any `reader`: its result for each payload, in order, or an
+        UnreadableFile where the worker failed (deadline, memory, crash)."""
+        return self._run(payloads)
+
     def _start(self) -> _Worker:
         cpu_seconds = max(1, int(self.deadline) + 5)
         command = [

@@ -20,7 +20,13 @@ from pipeline.documents import (
     write_period_documents,
     write_review_documents,
 )
-from pipeline.feedback import feedback_name, write_feedback_workbook, write_reply_text
+from pipeline.feedback import (
+    BackgroundAnnotations,
+    FeedbackJob,
+    feedback_name,
+    feedback_workbook_bytes,
+    write_reply_text,
+)
 from pipeline.findings import ERROR
 from pipeline.intake import (
     ConstraintBatch,
@@ -32,7 +38,7 @@ from pipeline.intake import (
     take_in,
 )
 from pipeline.manifest import build_manifest
-from pipeline.parallel import alongside
+from pipeline.parallel import alongside, fork_fits, two_cores
 from pipeline.periods import Period, parse_period, period_of, periods_between
 from pipeline.publish import publish, release_memory, write_csv, write_json
 from pipeline.readers import ReaderPool
@@ -188,28 +194,44 @@ def write_data(run: PeriodRun, out: Path, config_name: str) -> None:
     write_json(manifest, out / "manifest.json")
 
 
-def write_feedback(run: PeriodRun, out: Path) -> None:
-    """phan-hoi/: each input file with problems annotated, and a reply text per unit."""
-    report = run.report
-    plan, period = report.plan, report.period
-    stamp = dt.datetime.combine(report.run_date, dt.time(8, 0))
+def _feedback_files(run: PeriodRun) -> list[tuple[str, str, list, bytes, str | None]]:
+    """(file name, unit, problems, bytes, format) of each input file with problems, by name."""
     by_file: dict[str, list] = {}
     for f in run.taken.findings:
         by_file.setdefault(f.file, []).append(f)
     outcomes = {o.file.name: o for o in run.taken.outcomes}
+    files = []
+    for name in sorted(by_file):
+        problems, outcome = by_file[name], outcomes.get(name)
+        unit = outcome.unit if outcome else next((f.unit for f in problems if f.unit), "")
+        files.append((name, unit, problems, outcome.file.data if outcome else b"",
+                      outcome.format if outcome else None))
+    return files
+
+
+def feedback_jobs(run: PeriodRun) -> list[FeedbackJob]:
+    """The feedback workbooks to make (feedback_workbook_bytes's arguments), in file order."""
+    stamp = dt.datetime.combine(run.report.run_date, dt.time(8, 0))
+    return [(data, fmt, problems, f"Phản hồi tệp {name}", stamp)
+            for name, _, problems, data, fmt in _feedback_files(run)]
+
+
+def write_feedback(run: PeriodRun, out: Path, made: list[bytes] | None = None) -> None:
+    """phan-hoi/: each input file with problems annotated, and a reply text per unit; `made`
+    are the feedback workbooks already made (BackgroundAnnotations), in file order."""
+    report = run.report
+    plan, period = report.plan, report.period
+    files = _feedback_files(run)
+    if made is None:
+        made = [feedback_workbook_bytes(*job) for job in feedback_jobs(run)]
     folder = out / "phan-hoi"
     folder.mkdir(parents=True, exist_ok=True)
     per_unit: dict[str, list[tuple[str, list]]] = {}
-    for name in sorted(by_file):
-        problems = by_file[name]
-        outcome = outcomes.get(name)
-        unit = outcome.unit if outcome else next((f.unit for f in problems if f.unit), "")
-        data = outcome.file.data if outcome else b""
-        fmt = outcome.format if outcome else None
-        target = _unique(folder / feedback_name(unit or None, name))
-        write_feedback_workbook(data, fmt, problems, target, f"Phản hồi tệp {name}", stamp)
+    for (name, unit, problems, _, _), workbook in zip(files, made, strict=True):
+        _unique(folder / feedback_name(unit or None, name)).write_bytes(workbook)
         if unit:
             per_unit.setdefault(unit, []).append((name, problems))
+    by_file = {name for name, *_ in files}
     for o in run.taken.outcomes:
         if o.unit and o.file.name not in by_file:
             per_unit.setdefault(o.unit, []).append((o.file.name, []))
@@ -254,13 +276,25 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
 
     def build(out: Path) -> None:
         workbook = out / f"TongHop_{period}.xlsx"
-        with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
+
+        def write_workbook() -> None:
+            write_period_workbook(run.report, workbook)
+
+        def write_the_rest(made: list[bytes] | None = None) -> None:
             write_data(run, out, config_name)
-            write_feedback(run, out)
+            write_feedback(run, out, made)
             release_memory()
             documents = write_period_documents(run.report, out)
             if pdf:
                 convert_to_pdf(documents, out, day=run_date)
+
+        if fork_fits() or not two_cores():
+            with alongside(write_workbook, workbook.name):
+                write_the_rest()
+        else:  # too big to fork: a worker process annotates units' files meanwhile
+            with BackgroundAnnotations(feedback_jobs(run)) as annotations:
+                write_workbook()
+            write_the_rest(annotations.results())
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)

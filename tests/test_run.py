@@ -158,3 +158,51 @@ def test_history_checks_small_periods_together_and_merges_as_one_by_one(monkeypa
                      "findings"):
             assert_frame_equal(getattr(history[period].intake, name),
                                getattr(taken.intake, name), obj=f"{period} {name}")
+
+
+def test_a_run_too_big_to_fork_writes_the_same_files(sample_run, monkeypatch):
+    """When the forked writer would not fit in memory, the workbook is written in the run's
+    process and a worker process annotates the units' files meanwhile: same bytes."""
+    from pipeline import feedback, run
+
+    base, inputs, *_ = sample_run
+    monkeypatch.setattr(run, "fork_fits", lambda: False)
+    monkeypatch.setattr(run, "two_cores", lambda: True)
+    used = []
+    real = feedback.BackgroundAnnotations.results
+    monkeypatch.setattr(feedback.BackgroundAnnotations, "results",
+                        lambda self: used.append(len(self.jobs)) or real(self))
+    result = CliRunner().invoke(app, ["report", "--period", PERIOD, "--inputs", str(inputs),
+                                      "--run-date", RUN_DATE, "--no-pdf",
+                                      "--outputs", str(base / "out3")])
+    assert result.exit_code == 1, result.output
+    assert used and used[0] > 0
+    assert tree_hashes(base / "out3" / PERIOD) == tree_hashes(base / "out1" / PERIOD)
+
+
+def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
+    from pipeline import feedback
+    from pipeline.findings import ERROR, Finding
+    from pipeline.sources import UnreadableFile
+
+    problem = Finding(ERROR, "TTQH", "a.xlsx", "Đăng ký", "B7", "V01", "Ô B7: thiếu tên.", 7)
+    job = (b"PK not really a workbook", "xlsx", [problem], "Phản hồi tệp a.xlsx",
+           feedback.DEFAULT_STAMP)
+
+    class Failing:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def each(self, payloads):
+            return [UnreadableFile("F06", "hết thời gian")] * len(payloads)
+
+    monkeypatch.setattr(feedback, "ReaderPool", Failing)
+    with feedback.BackgroundAnnotations([job]) as annotations:
+        pass
+    assert annotations.results() == [feedback.feedback_workbook_bytes(b"", None, *job[2:])]
