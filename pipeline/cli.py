@@ -89,9 +89,9 @@ def usage_error_text(error: Exception) -> str | None:
         return f"Giá trị của {name} không hợp lệ."
     if found := re.match(r"Got unexpected extra argument\(s\) \((.*)\)$", message):
         return f"Thừa tham số: {found.group(1)}."
-    if found := re.match(r"No such command '(.*)'\.(?: Did you mean (.*)\?)?$", message):
-        guess = f" Có phải là {found.group(2)}?" if found.group(2) else ""
-        return f"Không có lệnh '{found.group(1)}'.{guess}"
+    if found := re.match(r"No such command (['\"])(.*)\1\.(?: Did you mean (.*)\?)?$", message):
+        guess = f" Có phải là {found.group(3)}?" if found.group(3) else ""
+        return f"Không có lệnh '{found.group(2)}'.{guess}"
     if message == "Missing command.":
         return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check)."
     return None

@@ -22,7 +22,6 @@ import hashlib
 import io
 import math
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -37,6 +36,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+import jinja2
 import numpy as np
 import pandas as pd
 from docx.oxml.ns import qn
@@ -50,9 +50,11 @@ from jinja2 import (
     Template,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from lxml import etree
 from markupsafe import Markup, escape
 
+from pipeline.cache import program_digest
 from pipeline.config import Issuer, Plan, Unit
 from pipeline.model import (
     BANG_KHEN,
@@ -1429,29 +1431,29 @@ def _as_saved(data: bytes) -> bytes | None:
 @lru_cache(maxsize=8)
 def _compiled(env: Environment, source: str) -> Template:
     """A document part's jinja template, compiled once for the documents of a run; its code
-    is kept between runs in jinja's bytecode cache (the system's temporary folder), keyed by
-    the source's checksum, as Python keeps a module's .pyc. A cache that cannot be used is
-    passed by: the template is compiled."""
-    # the key names the settings that change the code (jinja's own key is the source)
+    is kept between runs in jinja's bytecode cache (the system's temporary folder), as Python
+    keeps a module's .pyc. The key names the source, the environment's settings, the program
+    (its filters are ours) and jinja's version; a cache that cannot be read or written is
+    passed by (the template is compiled, and written again when it can be)."""
     escaped = env.autoescape(None) if callable(env.autoescape) else env.autoescape
     settings = (escaped, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
-                sorted(env.extensions))
-    bucket = None
-    with suppress(*_CACHE_FAILURES):
-        bucket = FileSystemBytecodeCache().get_bucket(env, f"docx-part {settings}", None,
-                                                      source)
+                sorted(env.extensions), jinja2.__version__, program_digest())
+    bucket = cache = None
+    with suppress(Exception):  # no usable temporary folder
+        cache = FileSystemBytecodeCache()
+        bucket = Bucket(env, cache.get_cache_key(f"docx-part {settings}"),
+                        cache.get_source_checksum(source))
+    if cache and bucket:
+        with suppress(Exception):  # a damaged or foreign cache file: compiled and rewritten
+            cache.load_bytecode(bucket)
     code = bucket.code if bucket else None
     if code is None:
         code = env.compile(source)  # unnamed, as from_string: escaped as XML
-        if bucket:
+        if cache and bucket:
             bucket.code = code
-            with suppress(*_CACHE_FAILURES):
-                FileSystemBytecodeCache().set_bucket(bucket)
+            with suppress(Exception):
+                cache.dump_bytecode(bucket)
     return env.template_class.from_code(env, code, env.make_globals(None))
-
-
-# a temporary folder that cannot be made or written, a damaged or foreign cache file
-_CACHE_FAILURES = (OSError, RuntimeError, EOFError, ValueError, TypeError, pickle.PickleError)
 
 
 def _encoded(chunks: Iterator[str], size: int = 65536) -> bytes | str:

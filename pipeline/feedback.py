@@ -115,13 +115,15 @@ class BackgroundAnnotations:
     """Feedback workbooks made by a worker process (a ReaderPool of one: a fresh interpreter
     under memory and time limits) while this process writes something else; a thread of this
     process only passes the files and collects the results. A file the worker fails on
-    (deadline, memory, crash) gets the list of its problems alone, as when annotating fails."""
+    (deadline, memory, crash) gets the list of its problems alone, as when annotating fails;
+    when no worker can be had at all, `results` makes the workbooks here. When the block
+    fails, the thread stops after the file in hand and nothing waits for it."""
 
     def __init__(self, jobs: list[FeedbackJob], deadline: float = 60.0):
         self.jobs = jobs
         self.deadline = deadline
         self._made: list[object] = []
-        self._failure: BaseException | None = None
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._make, name="phan-hoi", daemon=True)
 
     def __enter__(self) -> BackgroundAnnotations:
@@ -129,25 +131,30 @@ class BackgroundAnnotations:
             self._thread.start()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self._thread.is_alive():
+    def __exit__(self, kind: type | None, *exc_info: object) -> None:
+        if kind is not None:
+            self._stop.set()  # the run is failing: let its error through now
+        elif self._thread.is_alive():
             self._thread.join()
 
     def _make(self) -> None:
         try:
             with ReaderPool(workers=1, deadline=self.deadline, reader=annotate_in_worker) as pool:
-                self._made = list(pool.each([pickle.dumps(job) for job in self.jobs]))
-        except BaseException as failure:  # re-raised by results(), in the run's own thread
-            self._failure = failure
+                for made in pool.each([pickle.dumps(job) for job in self.jobs]):
+                    if self._stop.is_set():
+                        return
+                    self._made.append(made)
+        except Exception:  # no worker to be had: results() makes what is missing here
+            return
 
     def results(self) -> list[bytes]:
         """Each job's workbook bytes, in order (waits for the worker)."""
-        self.__exit__()
-        if self._failure is not None:
-            raise self._failure
-        return [made if isinstance(made, bytes)
+        self.__exit__(None)
+        made = self._made + [None] * (len(self.jobs) - len(self._made))
+        return [done if isinstance(done, bytes)
+                else feedback_workbook_bytes(*job) if done is None
                 else feedback_workbook_bytes(b"", None, *job[2:])
-                for made, job in zip(self._made, self.jobs, strict=True)]
+                for done, job in zip(made, self.jobs, strict=True)]
 
 
 def order_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -144,6 +144,7 @@ class ConstraintBatch:
     def __init__(self, plan: Plan):
         self.decls = sheets_for(plan)
         self.waiting: list[FileOutcome] = []
+        self.checked = 0  # files checked so far
 
     def add(self, outcome: FileOutcome) -> None:
         """Queue a file; a full batch is checked at once (while the reader pool reads on)."""
@@ -154,7 +155,9 @@ class ConstraintBatch:
     def check(self) -> None:
         """Check every queued file now."""
         if self.waiting:
-            _check_constraints(self.waiting, self.decls)
+            with _collector_paused():
+                _check_constraints(self.waiting, self.decls)
+            self.checked += len(self.waiting)
             self.waiting = []
 
 

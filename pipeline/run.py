@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,9 +143,10 @@ def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
         files, books, findings, containers = read_period(folder, pool)
         if not files and not findings and period != last:
             continue
+        checked = constraints.checked
         opened.append((open_period(plan, period, run_date, books, constraints, findings), key))
         extras[period] = containers
-        if not constraints.waiting:  # a batch was just checked: merge before opening more
+        if constraints.checked != checked:  # a full batch was checked: merge what is open
             finish()
     finish()
     if cache:
@@ -216,14 +218,14 @@ def feedback_jobs(run: PeriodRun) -> list[FeedbackJob]:
             for name, _, problems, data, fmt in _feedback_files(run)]
 
 
-def write_feedback(run: PeriodRun, out: Path, made: list[bytes] | None = None) -> None:
+def write_feedback(run: PeriodRun, out: Path, made: Iterable[bytes] | None = None) -> None:
     """phan-hoi/: each input file with problems annotated, and a reply text per unit; `made`
     are the feedback workbooks already made (BackgroundAnnotations), in file order."""
     report = run.report
     plan, period = report.plan, report.period
     files = _feedback_files(run)
-    if made is None:
-        made = [feedback_workbook_bytes(*job) for job in feedback_jobs(run)]
+    if made is None:  # made here, each written before the next is made
+        made = (feedback_workbook_bytes(*job) for job in feedback_jobs(run))
     folder = out / "phan-hoi"
     folder.mkdir(parents=True, exist_ok=True)
     per_unit: dict[str, list[tuple[str, list]]] = {}

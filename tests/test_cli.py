@@ -35,6 +35,7 @@ def test_usage_and_help_option_are_vietnamese():
     (["report", "--debug=1"], "Tùy chọn --debug không nhận giá trị."),
     (["report", "thừa"], "Thừa tham số: thừa."),
     (["reprot"], "Không có lệnh 'reprot'. Có phải là 'report'?"),
+    (["it's"], "Không có lệnh 'it's'."),
     (["annual", "--year", "năm"],
      "Giá trị của tùy chọn --year phải là một số nguyên, ví dụ 2024."),
     (["check"], "Thiếu tham số TỆP."),

@@ -182,12 +182,9 @@ def test_a_run_too_big_to_fork_writes_the_same_files(sample_run, monkeypatch):
 
 def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
     from pipeline import feedback
-    from pipeline.findings import ERROR, Finding
     from pipeline.sources import UnreadableFile
 
-    problem = Finding(ERROR, "TTQH", "a.xlsx", "Đăng ký", "B7", "V01", "Ô B7: thiếu tên.", 7)
-    job = (b"PK not really a workbook", "xlsx", [problem], "Phản hồi tệp a.xlsx",
-           feedback.DEFAULT_STAMP)
+    job = _feedback_job()
 
     class Failing:
         def __init__(self, *args, **kwargs):
@@ -206,3 +203,91 @@ def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
     with feedback.BackgroundAnnotations([job]) as annotations:
         pass
     assert annotations.results() == [feedback.feedback_workbook_bytes(b"", None, *job[2:])]
+
+
+def test_history_merges_opened_periods_once_a_batch_is_checked(monkeypatch):
+    """Opened periods wait for the constraint check of at most one batch of files: memory
+    stays bounded however the files fall into periods."""
+    import datetime as dt
+
+    from pipeline import intake, run
+    from pipeline.config import load_plan
+    from pipeline.periods import Period
+    from pipeline.readers import ReaderPool
+
+    monkeypatch.setattr(intake, "CONSTRAINT_BATCH", 20)
+    waiting, most = [0], [0]
+    real_open, real_finish = run.open_period, run.finish_period
+
+    def opening(*args, **kwargs):
+        waiting[0] += 1
+        most[0] = max(most[0], waiting[0])
+        return real_open(*args, **kwargs)
+
+    def finishing(*args, **kwargs):
+        waiting[0] -= 1
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(run, "open_period", opening)
+    monkeypatch.setattr(run, "finish_period", finishing)
+    with ReaderPool() as pool:
+        history, _ = run.load_history(load_plan(), Path("inputs"), Period(2023, 4),
+                                      dt.date(2024, 1, 20), pool)
+    assert len(history) >= 8 and waiting[0] == 0
+    assert 2 <= most[0] <= 3  # about 8 files a period: a batch of 20 spans three at most
+
+
+def _feedback_job():
+    from pipeline import feedback
+    from pipeline.findings import ERROR, Finding
+
+    problem = Finding(ERROR, "TTQH", "a.xlsx", "Đăng ký", "B7", "V01", "Ô B7: thiếu tên.", 7)
+    return (b"PK not really a workbook", "xlsx", [problem], "Phản hồi tệp a.xlsx",
+            feedback.DEFAULT_STAMP)
+
+
+def test_without_a_worker_the_feedback_is_made_here(monkeypatch):
+    from pipeline import feedback
+
+    class NoWorker:
+        def __init__(self, *args, **kwargs):
+            raise OSError("no process to be had")
+
+    monkeypatch.setattr(feedback, "ReaderPool", NoWorker)
+    job = _feedback_job()
+    with feedback.BackgroundAnnotations([job, job]) as annotations:
+        pass
+    assert annotations.results() == [feedback.feedback_workbook_bytes(*job)] * 2
+
+
+def test_a_failing_run_does_not_wait_for_the_feedback_worker(monkeypatch):
+    import threading
+
+    from pipeline import feedback
+
+    release, served = threading.Event(), []
+
+    class Slow:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def each(self, payloads):
+            for payload in payloads:
+                release.wait()
+                served.append(payload)
+                yield b"made"
+
+    monkeypatch.setattr(feedback, "ReaderPool", Slow)
+    annotations = feedback.BackgroundAnnotations([_feedback_job()] * 5)
+    with pytest.raises(KeyboardInterrupt), annotations:
+        raise KeyboardInterrupt  # the worker is still on its first file
+    assert served == []
+    release.set()
+    annotations._thread.join()
+    assert len(served) == 1 and annotations._made == []  # stopped after the file in hand

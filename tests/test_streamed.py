@@ -80,6 +80,16 @@ def test_same_xml_as_xlsxwriter(tmp_path_factory, content):
             == _write(folder / "stock.xlsx", False, content))
 
 
+def test_every_tricky_text_and_number_alone(tmp_path):
+    """Every special case, each in a cell of its own, with a format and without (hypothesis
+    rarely draws a given text in a given kind of cell)."""
+    content = [(0, {0: ("string", text, fmt), 1: ("number", 1.5, fmt), 2: ("blank", "", fmt),
+                    3: ("datetime", 3, fmt)}, None)
+               for text in [*TRICKY, "x" * 40, "\t", " "] for fmt in (None, 0, 2)]
+    assert _write(tmp_path / "fast.xlsx", True, content) == _write(tmp_path / "stock.xlsx",
+                                                                   False, content)
+
+
 def test_plain_row_is_written_in_one_piece(tmp_path):
     """The fast path is taken: a row of plain cells costs one write after its <row> tag."""
     book = xlsxwriter.Workbook(str(tmp_path / "b.xlsx"))
