@@ -45,7 +45,7 @@ from schemas.sheets import COVER, YES, Sheet, council_sheet, sheets_for
 
 COUNCIL_FILE = "hoidongxlsx"
 ACCEPTED, REJECTED, SUPERSEDED = "Được tiếp nhận", "Bị từ chối", "Bị thay thế"
-CONSTRAINT_BATCH = 100  # accepted files whose constraints pandera checks in one call per sheet
+CONSTRAINT_BATCH = 250  # accepted files whose constraints pandera checks in one call per sheet
 _UNIT_PREFIX = re.compile(r"^([A-Za-z]+)(?:[^A-Za-z]|$)")
 
 

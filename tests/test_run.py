@@ -136,6 +136,7 @@ def test_history_checks_small_periods_together_and_merges_as_one_by_one(monkeypa
     from pipeline.run import load_history, read_period
 
     plan, inputs, last, day = load_plan(), Path("inputs"), Period(2022, 4), dt.date(2023, 1, 20)
+    monkeypatch.setattr(intake, "CONSTRAINT_BATCH", 100)
     calls = []
     real = intake.constraint_cases
     monkeypatch.setattr(intake, "constraint_cases",
