@@ -16,8 +16,11 @@ tuples' class names, all of which xlsxwriter's own `_write_single_row` uses."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -25,6 +28,10 @@ from xlsxwriter.worksheet import Worksheet
 # &, <, >, U+FFFE, U+FFFF) and nothing that looks like an _xHHHH_ escape.
 _NEEDS_ESCAPING = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _COLUMNS: list[str] = []  # column letters by index, extended on demand
+
+# A table's column over some rows: (column index, how its values are written: "string",
+# "number" or "datetime", the values (None: a blank), the formats (None: no format)).
+Column = tuple[int, str, Sequence, Sequence[Format | None]]
 
 
 def _column_names(last: int) -> list[str]:
@@ -48,13 +55,18 @@ class StreamedWorksheet(Worksheet):
 
     def _initialize(self, init_data: dict) -> None:
         super()._initialize({**init_data, "constant_memory": True})
+        self.written_whole = -1  # the last row write_columns wrote out whole, if any
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """xlsxwriter's `_write_single_row`, producing the same XML with one write per row."""
         row_num = self.previous_row
         self.previous_row = current_row_num
         cells = self.table.get(row_num)
-        if cells:
+        if row_num == self.written_whole:  # already out
+            if cells:
+                raise RuntimeError(f"row {row_num + 1} of sheet '{self.name}' was written "
+                                   "whole: no cell can be added to it")
+        elif cells:
             self._write_row(row_num, None, self.row_info.get(row_num))
             self.fh.write(self._cells_xml(row_num, cells) + "</row>")
         elif row_num in self.row_info or row_num in self.comments:
@@ -83,3 +95,107 @@ class StreamedWorksheet(Worksheet):
                 parts.clear()
                 self._write_cell(row_num, col, cell)
         return "".join(parts)
+
+    # --- whole rows at once (write_columns) ---------------------------------------------------
+    def _begin_rows(self, first_row: int, columns: Sequence[Column]) -> None:
+        """Before writing `columns` from `first_row` with `_column_xml` and `_put_row`: write
+        out the row waiting, as xlsxwriter does on the first cell written below it, then number
+        the formats the rows use in the order xlsxwriter meets them, row by row, left to right
+        (it numbers a format when it writes out the first row that uses it)."""
+        starts = [next((i for i, (v, f) in enumerate(zip(values, formats, strict=True))
+                        if v is not None or f is not None), None)
+                  for _, _, values, formats in columns]
+        written = [i for i in starts if i is not None]
+        if not written:
+            return  # nothing is written
+        if first_row + min(written) > self.previous_row:
+            self._write_single_row(first_row + min(written))
+        new: dict[Format, tuple[int, int]] = {}
+        for j, (*_, formats) in enumerate(columns):
+            for fmt in dict.fromkeys(formats):
+                if fmt is not None and fmt.xf_index is None:
+                    place = (formats.index(fmt), j)
+                    new[fmt] = min(new.get(fmt, place), place)
+        for fmt in sorted(new, key=new.__getitem__):
+            fmt._get_xf_index()
+
+    def _column_xml(self, kind: str, col: int, first_row: int, values: Sequence,
+                   formats: Sequence[Format | None]) -> list[str | None]:
+        """One column's cells over the rows from `first_row` (`kind`: "string", "number" or
+        "datetime"; a value None is a blank), each as the XML xlsxwriter writes for it: "" where
+        nothing is written (a blank without a format), None where the cell is not plain (a text
+        needing escaping or too long, a number that is not finite, no format): write that one
+        with xlsxwriter's own write_* method. Call `_begin_rows` first."""
+        last = first_row + len(values) - 1
+        if not (0 <= col < self.xls_colmax and first_row >= 0 and last < self.xls_rowmax):
+            return [None] * len(values)
+        letter = _column_names(col)[col]
+        styles = {f: f._get_xf_index() for f in dict.fromkeys(formats) if f is not None}
+        out: list[str | None] = []
+        add = out.append
+        for row, value, fmt in zip(range(first_row + 1, last + 2), values, formats,
+                                   strict=True):
+            if fmt is None:
+                add("" if value is None else None)
+            elif value is None:
+                add(f'<c r="{letter}{row}" s="{styles[fmt]}"/>')
+            elif kind == "string":
+                add(f'<c r="{letter}{row}" s="{styles[fmt]}" t="inlineStr"><is><t>{value}</t>'
+                    "</is></c>" if len(value) <= self.xls_strmax // 2 and _as_it_is(value)
+                    else None)
+            else:
+                number = self._convert_date_time(value) if kind == "datetime" else value
+                add(f'<c r="{letter}{row}" s="{styles[fmt]}"><v>{number:.16G}</v></c>'
+                    if math.isfinite(number) else None)
+        return out
+
+    def _put_row(self, row: int, cols: Sequence[int], cells: Sequence[str | None]) -> bool:
+        """Write out a whole row now: `cells` are the XML `_column_xml` made for the columns
+        `cols` (ascending; "" where nothing is written). The bytes are those of writing each
+        cell with xlsxwriter's write_* and moving on. False, and nothing done, when the row
+        cannot go out whole: a cell is not plain (None), or the row already has cells."""
+        if (None in cells or row < self.previous_row or row == self.written_whole
+                or self.table.get(row)):
+            return False
+        if not any(cells):
+            return True  # xlsxwriter writes nothing and does not move on
+        if row > self.previous_row:
+            self._write_single_row(row)
+        low, high = 0, len(cells) - 1
+        while not cells[low]:
+            low += 1
+        while not cells[high]:
+            high -= 1
+        self._check_dimensions(row, cols[low])
+        self._check_dimensions(row, cols[high])
+        self._write_row(row, None, self.row_info.get(row))
+        self.fh.write("".join(cells) + "</row>")
+        self.written_whole = row
+        return True
+
+
+def write_columns(ws: Worksheet, first_row: int, columns: Sequence[Column]) -> None:
+    """Write rows from `first_row`, given column by column (`columns` left to right): the same
+    cells as calling write_string, write_number, write_datetime or write_blank for each, row
+    by row. A StreamedWorksheet writes a row whose cells are all plain as one string, at once
+    (nothing can be added to that row afterwards); other rows, and other worksheets, go
+    through xlsxwriter cell by cell. Set the rows' heights first."""
+    writers = {"string": ws.write_string, "number": ws.write_number,
+               "datetime": ws.write_datetime}
+    count = len(columns[0][2]) if columns else 0
+    rows_xml: list[tuple] = []
+    if isinstance(ws, StreamedWorksheet):
+        ws._begin_rows(first_row, columns)
+        rows_xml = list(zip(*[ws._column_xml(kind, col, first_row, values, formats)
+                              for col, kind, values, formats in columns], strict=True))
+    cols = [col for col, *_ in columns]
+    for i in range(count):
+        row = first_row + i
+        if rows_xml and ws._put_row(row, cols, rows_xml[i]):
+            continue
+        for col, kind, values, formats in columns:
+            value = values[i]
+            if value is not None:
+                writers[kind](row, col, value, formats[i])
+            elif formats[i] is not None:
+                ws.write_blank(row, col, None, formats[i])

@@ -44,7 +44,7 @@ from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
 from pipeline.periods import ROMAN_OF, parse_period
 from pipeline.review import ACTIVE, WITHDRAWN
 from pipeline.score import exemplar_key
-from pipeline.streamed import StreamedWorksheet
+from pipeline.streamed import StreamedWorksheet, write_columns
 from pipeline.text import vn_date, vn_sort_key
 
 FONT = "Times New Roman"
@@ -524,23 +524,17 @@ class _Sheet:
         ws.set_row(top, LINE_HEIGHT * max(lines[0], 1) + 3)
         for spec, text in zip(table, texts, strict=True):
             ws.write_string(top, spec.col, text, head)
-        blank = ws.write_blank
         for start in range(0, len(frame), ROWS_AT_ONCE):
             rows = _Columns(frame.iloc[start:start + ROWS_AT_ONCE])
             cells = [(spec.col, *self._cells(rows, spec, cell_fill)) for spec in table]
             lines = self.row_lines(len(rows), [(col, texts) for col, *_, texts in cells
                                                if texts is not None and col in wrapping],
                                    widths)
-            for i in range(len(rows)):
-                row = top + 1 + start + i
-                if lines[i] > 1:
-                    ws.set_row(row, LINE_HEIGHT * lines[i] + 3)
-                for col, write, values, formats, _ in cells:
-                    value = values[i]
-                    if value is not None:
-                        write(row, col, value, formats[i])
-                    elif formats[i] is not None:
-                        blank(row, col, None, formats[i])
+            first = top + 1 + start
+            for i, count in enumerate(lines):
+                if count > 1:
+                    ws.set_row(first + i, LINE_HEIGHT * count + 3)
+            write_columns(ws, first, [cell[:4] for cell in cells])
         last = top + max(len(frame), 1)
         if not len(frame):
             for j in range(len(columns)):
@@ -564,20 +558,21 @@ class _Sheet:
             self.widen(spec.col, _width(spec.longest, spec.kind))
 
     def _cells(self, rows: _Columns, spec: _TableColumn, cell_fill: CellFill | None) -> tuple:
-        """One table column over some rows: (writer, values to write or None for a blank,
-        formats, the wrapped texts or None for a column of numbers or dates)."""
-        ws, kind, column, fills, shown = self.ws, spec.kind, spec.column, spec.fills, spec.shown
+        """One table column over some rows: (how it is written: "string", "number" or
+        "datetime"; values to write or None for a blank; formats; the wrapped texts or None
+        for a column of numbers or dates)."""
+        kind, column, fills, shown = spec.kind, spec.column, spec.fills, spec.shown
         given = rows.values(column)
         as_text = kind not in _NUMBER_KINDS and kind != "date"
         if as_text:
-            write, values = ws.write_string, [None if is_blank(v) else shown(v) for v in given]
+            write, values = "string", [None if is_blank(v) else shown(v) for v in given]
         elif kind == "date":
-            write, values = ws.write_datetime, [
+            write, values = "datetime", [
                 None if is_blank(v) else dt.datetime.combine(_as_date(v), dt.time())
                 for v in given]
         else:
             number = float if kind in ("score", "criterion") else int
-            write, values = ws.write_number, [None if is_blank(v) else number(v) for v in given]
+            write, values = "number", [None if is_blank(v) else number(v) for v in given]
         # the text of every cell where it picks a fill
         texts = (values if as_text
                  else [None if x is None else shown(v) for v, x in zip(given, values,
