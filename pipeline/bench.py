@@ -332,8 +332,8 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
 
 def _memory_run(out: Path, work: Path, units: int, settings: Settings) -> dict:
     """One more run at the largest scale, for memory only: the tree's peak RSS sum and PSS sum
-    (the memory the machine really gives the run: the workbook's forked writer shares the
-    run's pages, which RSS counts twice)."""
+    (PSS is the memory the machine really gives the run: a page that processes share counts
+    once there, once per process in RSS)."""
     plan, inputs, period = prepare(out, units, settings.rows, settings.seed)
     target = work / f"memory-{units}"
     sample = measure(report_command(plan, inputs, period, target), pss=True)

@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 
 _PR_SET_PDEATHSIG = 1
@@ -60,6 +61,13 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
         raise WriterFailed(f"{what}: exit status {child.exitcode}")
 
 
+def worker_env() -> dict[str, str]:
+    """The environment of a fresh interpreter that imports this program as this process does
+    (this process's module path, the current folder made explicit)."""
+    paths = [p or os.getcwd() for p in sys.path]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def two_cores() -> bool:
     return (os.cpu_count() or 1) >= 2
 
@@ -76,6 +84,13 @@ def libc() -> ctypes.CDLL | None:
     """The C library (for prctl, malloc_trim, renameat2); None where it cannot be found."""
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name, use_errno=True) if name else None
+
+
+def trim_heap() -> None:
+    """Give the heap glibc holds free back to the system (malloc_trim; nothing elsewhere)."""
+    trim = getattr(libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def resident_memory() -> int:

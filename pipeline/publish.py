@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.parallel import libc, resident_memory
+from pipeline.parallel import libc, resident_memory, trim_heap
 
 try:
     import fcntl
@@ -101,9 +101,7 @@ def release_memory() -> None:
     if resident_memory() < RELEASE_ABOVE:
         return
     gc.collect()
-    trim = getattr(libc(), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
+    trim_heap()
 
 
 @functools.cache

@@ -34,6 +34,7 @@ import python_calamine
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from pipeline.parallel import worker_env
 from pipeline.sources import InputFile, RawBook, RawSheet, UnreadableFile
 
 WORKBOOK_FORMATS = ("xlsx", "xlsm", "xls", "ods")
@@ -515,10 +516,8 @@ class ReaderPool:
             str(self.memory_limit),
             str(cpu_seconds),
         ]
-        paths = [p or os.getcwd() for p in sys.path]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
         process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=worker_env(), bufsize=0
         )
         inbox = Connection(os.dup(process.stdin.fileno()), readable=False)
         outbox = Connection(os.dup(process.stdout.fileno()), writable=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -158,6 +159,7 @@ def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.d
                         pool: ReaderPool, cache: IntakeCache | None = None) -> PeriodRun:
     check_period(plan, period)
     history, containers = load_history(plan, inputs, period, run_date, pool, cache)
+    pool.close()  # every file is read: the workers' memory goes before scoring needs its own
     release_memory()
     previous_period = max((p for p in history if p < period), default=None)
     # The report compares with the previous period only: the others need no scoring.
@@ -278,25 +280,30 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
 
     def build(out: Path) -> None:
         workbook = out / f"TongHop_{period}.xlsx"
-
-        def write_workbook() -> None:
-            write_period_workbook(run.report, workbook)
-
-        def write_the_rest(made: list[bytes] | None = None) -> None:
-            write_data(run, out, config_name)
-            write_feedback(run, out, made)
-            release_memory()
-            documents = write_period_documents(run.report, out)
-            if pdf:
-                convert_to_pdf(documents, out, day=run_date)
-
         if fork_fits() or not two_cores():
-            with alongside(write_workbook, workbook.name):
-                write_the_rest()
-        else:  # too big to fork: a worker process annotates units' files meanwhile
+            # small: the workbook is written by a forked process meanwhile (or first, on one
+            # core), the reports' PDF too
+            with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
+                write_data(run, out, config_name)
+                write_feedback(run, out)
+                documents = write_period_documents(run.report, out)
+                if pdf:
+                    convert_to_pdf(documents, out, day=run_date)
+            return
+        # big: the reports first (their peak is the run's own, with no worker beside it); then,
+        # while the run prepares the workbook, a worker annotates the units' files, and while
+        # the run writes the data files, another writes the workbook's cells and zips them
+        documents = write_period_documents(run.report, out)
+        release_memory()
+        with contextlib.ExitStack() as stack:
             with BackgroundAnnotations(feedback_jobs(run)) as annotations:
-                write_workbook()
-            write_the_rest(annotations.results())
+                book = write_period_workbook(run.report, workbook, remote=True)
+                if book is not None:
+                    stack.enter_context(book.finishing())
+            write_data(run, out, config_name)
+            write_feedback(run, out, annotations.results())
+        if pdf:
+            convert_to_pdf(documents, out, day=run_date)
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)

@@ -365,10 +365,27 @@ def frame_of(records: list[dict], columns: list[str]) -> pd.DataFrame:
     return frame_of_columns({c: [r.get(c) for r in records] for c in columns}, columns)
 
 
+_TYPED = {"du_dieu_kien": bool, "hang": "Int64"}  # the score frame's columns not of objects
+
+
 def frame_of_columns(data: dict[str, list], columns: list[str]) -> pd.DataFrame:
-    """`frame_of` from one list of values per column."""
-    frame = pd.DataFrame({c: data[c] for c in columns}, columns=columns, dtype=object)
-    return frame.astype({"du_dieu_kien": bool, "hang": "Int64"})
+    """`frame_of` from one list of values per column. The object columns are filled into one
+    array that becomes the frame's block as it is (building the frame from the lists and then
+    converting two columns would copy every column twice: hundreds of MB for a province)."""
+    count = len(data[columns[0]]) if columns else 0
+    if any(len(data[c]) != count for c in columns):
+        raise ValueError("columns of different lengths")
+    plain = [c for c in columns if c not in _TYPED]
+    values = np.empty((len(plain), count), dtype=object)  # one column per row: as pandas keeps it
+    for j, column in enumerate(plain):
+        values[j] = np.fromiter(data[column], dtype=object, count=count)
+    frame = pd.DataFrame(values.T, columns=plain, dtype=object, copy=False)
+    for column in columns:  # in order: each goes in at its final place
+        if column in _TYPED:
+            frame.insert(columns.index(column), column,
+                         pd.array(data[column], dtype=_TYPED[column]) if count
+                         else pd.Series([], dtype=_TYPED[column]))
+    return frame
 
 
 # ---- the quarter -----------------------------------------------------------------------------

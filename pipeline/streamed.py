@@ -56,6 +56,7 @@ class StreamedWorksheet(Worksheet):
     def _initialize(self, init_data: dict) -> None:
         super()._initialize({**init_data, "constant_memory": True})
         self.written_whole = -1  # the last row write_columns wrote out whole, if any
+        self.rows_forgotten = False  # whether a written-out row's height was dropped
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """xlsxwriter's `_write_single_row`, producing the same XML with one write per row."""
@@ -71,7 +72,37 @@ class StreamedWorksheet(Worksheet):
             self.fh.write(self._cells_xml(row_num, cells) + "</row>")
         elif row_num in self.row_info or row_num in self.comments:
             self._write_empty_row(row_num, None, self.row_info[row_num])
+        self._forget(row_num)
         self.table.clear()
+
+    def _forget(self, row: int) -> None:
+        """Drop a written-out row's height (xlsxwriter keeps every row's: hundreds of thousands
+        of entries for a province); kept where a drawing's position depends on row heights."""
+        self.row_info.pop(row, None)
+        if not (self.charts or self.images or self.shapes or self.comments
+                or self.buttons_list):
+            self.rows_forgotten |= self.row_sizes.pop(row, None) is not None
+
+    def _drawing(self, method: str, *args, **kwargs):
+        if self.rows_forgotten:
+            raise RuntimeError(f"sheet '{self.name}': {method} after rows were written out "
+                               "(their heights, which place a drawing, are gone)")
+        return getattr(super(), method)(*args, **kwargs)
+
+    def insert_chart(self, *args, **kwargs):
+        return self._drawing("insert_chart", *args, **kwargs)
+
+    def insert_image(self, *args, **kwargs):
+        return self._drawing("insert_image", *args, **kwargs)
+
+    def insert_textbox(self, *args, **kwargs):
+        return self._drawing("insert_textbox", *args, **kwargs)
+
+    def insert_button(self, *args, **kwargs):
+        return self._drawing("insert_button", *args, **kwargs)
+
+    def write_comment(self, *args, **kwargs):
+        return self._drawing("write_comment", *args, **kwargs)
 
     def _cells_xml(self, row_num: int, cells: dict) -> str:
         """The row's cells, in column order, as xlsxwriter's `_write_cell` writes them."""
@@ -171,27 +202,38 @@ class StreamedWorksheet(Worksheet):
         self._write_row(row, None, self.row_info.get(row))
         self.fh.write("".join(cells) + "</row>")
         self.written_whole = row
+        self._forget(row)
         return True
 
 
-def write_columns(ws: Worksheet, first_row: int, columns: Sequence[Column]) -> None:
+def write_columns(ws: Worksheet, first_row: int, columns: Sequence[Column],
+                  heights: Sequence[float | None] = ()) -> None:
     """Write rows from `first_row`, given column by column (`columns` left to right): the same
     cells as calling write_string, write_number, write_datetime or write_blank for each, row
-    by row. A StreamedWorksheet writes a row whose cells are all plain as one string, at once
-    (nothing can be added to that row afterwards); other rows, and other worksheets, go
-    through xlsxwriter cell by cell. Set the rows' heights first."""
+    by row, and the same bytes. A StreamedWorksheet writes each row whose cells are all plain
+    as one string, at once, except the last row, which waits as xlsxwriter's rows do for what
+    comes next; other rows, and other worksheets, go through xlsxwriter cell by cell.
+    `heights`: the rows' heights (None: the default), set first."""
+    if not isinstance(ws, Worksheet):  # a stand-in (remote_book.Remote): the worker writes
+        ws.write_columns(first_row, columns, heights)
+        return
+    for i, height in enumerate(heights):
+        if height is not None:
+            ws.set_row(first_row + i, height)
+    count = len(columns[0][2]) if columns else 0
+    whole = count - 1 if isinstance(ws, StreamedWorksheet) else 0  # rows that go out whole
+    if whole > 0:
+        ahead = [(col, kind, values[:whole], formats[:whole])
+                 for col, kind, values, formats in columns]
+        ws._begin_rows(first_row, ahead)
+        cols = [col for col, *_ in columns]
+        rows_xml = list(zip(*[ws._column_xml(kind, col, first_row, values, formats)
+                              for col, kind, values, formats in ahead], strict=True))
     writers = {"string": ws.write_string, "number": ws.write_number,
                "datetime": ws.write_datetime}
-    count = len(columns[0][2]) if columns else 0
-    rows_xml: list[tuple] = []
-    if isinstance(ws, StreamedWorksheet):
-        ws._begin_rows(first_row, columns)
-        rows_xml = list(zip(*[ws._column_xml(kind, col, first_row, values, formats)
-                              for col, kind, values, formats in columns], strict=True))
-    cols = [col for col, *_ in columns]
     for i in range(count):
         row = first_row + i
-        if rows_xml and ws._put_row(row, cols, rows_xml[i]):
+        if i < whole and ws._put_row(row, cols, rows_xml[i]):
             continue
         for col, kind, values, formats in columns:
             value = values[i]

@@ -38,9 +38,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline import model
+from pipeline import model, remote_book
 from pipeline.config import Plan
 from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING
+from pipeline.parallel import WriterFailed
 from pipeline.periods import ROMAN_OF, parse_period
 from pipeline.review import ACTIVE, WITHDRAWN
 from pipeline.score import exemplar_key
@@ -530,11 +531,8 @@ class _Sheet:
             lines = self.row_lines(len(rows), [(col, texts) for col, *_, texts in cells
                                                if texts is not None and col in wrapping],
                                    widths)
-            first = top + 1 + start
-            for i, count in enumerate(lines):
-                if count > 1:
-                    ws.set_row(first + i, LINE_HEIGHT * count + 3)
-            write_columns(ws, first, [cell[:4] for cell in cells])
+            write_columns(ws, top + 1 + start, [cell[:4] for cell in cells],
+                          [LINE_HEIGHT * count + 3 if count > 1 else None for count in lines])
         last = top + max(len(frame), 1)
         if not len(frame):
             for j in range(len(columns)):
@@ -565,14 +563,14 @@ class _Sheet:
         given = rows.values(column)
         as_text = kind not in _NUMBER_KINDS and kind != "date"
         if as_text:
-            write, values = "string", [None if is_blank(v) else shown(v) for v in given]
+            written_as, values = "string", [None if is_blank(v) else shown(v) for v in given]
         elif kind == "date":
-            write, values = "datetime", [
+            written_as, values = "datetime", [
                 None if is_blank(v) else dt.datetime.combine(_as_date(v), dt.time())
                 for v in given]
         else:
             number = float if kind in ("score", "criterion") else int
-            write, values = "number", [None if is_blank(v) else number(v) for v in given]
+            written_as, values = "number", [None if is_blank(v) else number(v) for v in given]
         # the text of every cell where it picks a fill
         texts = (values if as_text
                  else [None if x is None else shown(v) for v, x in zip(given, values,
@@ -590,7 +588,7 @@ class _Sheet:
             if PAINTED in by_fill:  # a blank painted cell is left out
                 formats = [None if x is None and f == PAINTED else fmt
                            for fmt, f, x in zip(formats, chosen, values, strict=True)]
-        return write, values, formats, values if as_text else None
+        return written_as, values, formats, values if as_text else None
 
     def row_lines(self, count: int, texts: Iterable[tuple[int, Sequence[str | None]]],
                   widths: dict[int, float]) -> list[int]:
@@ -707,26 +705,38 @@ def _print_setup(ws: Worksheet, title: str, period_label: str,
                   f"&R{font}Trang &P/&N")
 
 
+def _book_options() -> dict:
+    """xlsxwriter's options for our workbooks (a new dict each time: xlsxwriter changes it)."""
+    return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE}}
+
+
 @contextmanager
-def _new_book(path: Path, run_date: dt.date,
-              title: str) -> Iterator[tuple[xlsxwriter.Workbook, _Formats]]:
+def _new_book(path: Path, run_date: dt.date, title: str, remote: bool = False,
+              ) -> Iterator[tuple[xlsxwriter.Workbook, _Formats]]:
     """A workbook to fill, written to `path` when the block ends. Its temporary files (the
     streamed sheets' rows, the parts before they are zipped) live in a folder of their own,
-    removed even when the block fails."""
+    removed even when the block fails. `remote`: a RemoteBook, whose worker process writes
+    the file (the block ends once every call is sent)."""
+    properties = {"title": title, "author": "Văn phòng Sở Xây dựng",
+                  "company": "Sở Xây dựng tỉnh Phú Thọ",
+                  "created": dt.datetime.combine(run_date, dt.time())}
+    try:
+        book = remote_book.RemoteBook(str(path), _book_options()) if remote else None
+    except (OSError, WriterFailed):  # no worker to be had: written here
+        book = None
+    if book is not None:
+        try:
+            book.set_properties(properties)
+            yield book, _Formats(book)
+            book.close()
+        except BaseException:
+            book.kill()
+            raise
+        return
     with tempfile.TemporaryDirectory(prefix="tonghop-") as scratch:
-        book = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-            "tmpdir": scratch,
-        })
-        book.set_properties({
-            "title": title,
-            "author": "Văn phòng Sở Xây dựng",
-            "company": "Sở Xây dựng tỉnh Phú Thọ",
-            "created": dt.datetime.combine(run_date, dt.time()),
-        })
+        book = xlsxwriter.Workbook(str(path), {**_book_options(), "tmpdir": scratch})
+        book.set_properties(properties)
         yield book, _Formats(book)
         book.close()
 
@@ -784,12 +794,15 @@ def _table_sheet(book, fmt: _Formats, ctx: _Context, sheet_name: str, title: str
 
 
 # ---- quarterly workbook --------------------------------------------------------------------------
-def write_period_workbook(report: model.PeriodReport, path: Path) -> None:
-    """`TongHop_<period>.xlsx`: the nine sheets of OUTPUTS.md, in their order."""
+def write_period_workbook(report: model.PeriodReport, path: Path,
+                          remote: bool = False) -> remote_book.RemoteBook | None:
+    """`TongHop_<period>.xlsx`: the nine sheets of OUTPUTS.md, in their order. `remote`: the
+    cells are written and the file zipped by a worker process (remote_book) while the caller
+    goes on; returns that RemoteBook (its `finishing()` waits for the file)."""
     plan, intake = report.plan, report.intake
     ctx = _Context(plan, report.period.label, report.run_date,
                    f"Tổng hợp điển hình tiên tiến {report.period.label}")
-    with _new_book(Path(path), report.run_date, ctx.book_title) as (book, fmt):
+    with _new_book(Path(path), report.run_date, ctx.book_title, remote) as (book, fmt):
         _overview_sheet(book, fmt, ctx, report)
         _submissions_sheet(book, fmt, ctx, intake.submissions)
         _registrations_sheet(book, fmt, ctx, intake.registrations)
@@ -802,6 +815,7 @@ def write_period_workbook(report: model.PeriodReport, path: Path) -> None:
         _activities_sheet(book, fmt, ctx, intake.activities)
         _difficulties_sheet(book, fmt, ctx, intake.difficulties)
         _findings_sheet(book, fmt, ctx, intake.findings)
+    return book if isinstance(book, remote_book.Remote) else None
 
 
 def _proposals(scores: pd.DataFrame) -> pd.DataFrame:

@@ -339,6 +339,13 @@ def misbehaving_reader(data: bytes) -> RawBook:
         time.sleep(600)
     if data == b"hog":
         bytearray(3 * 2**30)  # more than the pool's memory limit: MemoryError
+    if data.startswith(b"gate:"):  # waits until the test opens the gate (a file appears)
+        gate = Path(data.removeprefix(b"gate:").decode())
+        for _ in range(3000):
+            if gate.exists():
+                break
+            time.sleep(0.01)
+        return RawBook("xlsx", [RawSheet("gate", [[gate.exists()]])])
     if data == b"modules":
         return RawBook(
             "xlsx", [RawSheet("modules", [[name in sys.modules for name in ("pandas",)]])]
@@ -370,15 +377,22 @@ def test_pool_survives_workers_that_die_or_hang_and_keeps_serving():
     assert single.sheets[0].rows == [["Mã đơn vị"]]
 
 
-def test_workers_read_on_while_the_caller_works_on_an_outcome():
+def test_workers_read_on_while_the_caller_works_on_an_outcome(tmp_path):
+    # File 0 is read at once; the others wait at a gate the test opens, so the moment the
+    # caller holds outcome 0 is the same on any machine: one worker still on file 1, and the
+    # worker that read file 0 already given file 2 rather than left idle.
+    gate = tmp_path / "gate"
     good = InputFile(name="tot.xlsx", data=make_xlsx({(0, 0): "Mã đơn vị"}))
-    with ReaderPool(workers=2) as pool:
-        outcomes = pool.read_each([good] * 5)
+    waiting = InputFile(name="gate", data=b"gate:" + str(gate).encode())
+    with ReaderPool(workers=2, reader=misbehaving_reader) as pool:
+        outcomes = pool.read_each([good] + [waiting] * 4)
         first = next(outcomes)
-        busy = [w.job for w in pool._workers]  # while the caller holds the first outcome
+        busy = {w.job for w in pool._workers}  # while the caller holds the first outcome
+        gate.touch()
         rest = list(outcomes)
-    assert None not in busy and 0 not in busy
-    assert outcome_codes([first, *rest]) == ["xlsx"] * 5
+    assert busy == {1, 2}
+    assert first.sheets[0].rows == [["Mã đơn vị"]]
+    assert [o.sheets[0].rows for o in rest] == [[[True]]] * 4
 
 
 def test_pool_read_raises_unreadable_file():

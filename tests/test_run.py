@@ -161,24 +161,49 @@ def test_history_checks_small_periods_together_and_merges_as_one_by_one(monkeypa
                                getattr(taken.intake, name), obj=f"{period} {name}")
 
 
-def test_a_run_too_big_to_fork_writes_the_same_files(sample_run, monkeypatch):
-    """When the forked writer would not fit in memory, the workbook is written in the run's
-    process and a worker process annotates the units' files meanwhile: same bytes."""
-    from pipeline import feedback, run
+def _report(inputs: Path, out: Path):
+    return CliRunner().invoke(app, ["report", "--period", PERIOD, "--inputs", str(inputs),
+                                    "--run-date", RUN_DATE, "--no-pdf", "--outputs", str(out)])
+
+
+def test_too_big_to_fork_workers_write_the_workbook_and_annotate_the_files(sample_run,
+                                                                         monkeypatch):
+    """When a forked writer would not fit in memory, a worker annotates the units' files
+    while the run prepares the workbook, and another writes the workbook's cells while the
+    run writes the data files: the same bytes as the small run's forked writer."""
+    from pipeline import feedback, remote_book, run
 
     base, inputs, *_ = sample_run
     monkeypatch.setattr(run, "fork_fits", lambda: False)
     monkeypatch.setattr(run, "two_cores", lambda: True)
-    used = []
-    real = feedback.BackgroundAnnotations.results
+    annotated, books = [], []
+    real_results = feedback.BackgroundAnnotations.results
+    real_init = remote_book.RemoteBook.__init__
     monkeypatch.setattr(feedback.BackgroundAnnotations, "results",
-                        lambda self: used.append(len(self.jobs)) or real(self))
-    result = CliRunner().invoke(app, ["report", "--period", PERIOD, "--inputs", str(inputs),
-                                      "--run-date", RUN_DATE, "--no-pdf",
-                                      "--outputs", str(base / "out3")])
+                        lambda self: annotated.append(len(self.jobs)) or real_results(self))
+    monkeypatch.setattr(remote_book.RemoteBook, "__init__",
+                        lambda self, *args: books.append(args[0]) or real_init(self, *args))
+    result = _report(inputs, base / "big")
     assert result.exit_code == 1, result.output
-    assert used and used[0] > 0
-    assert tree_hashes(base / "out3" / PERIOD) == tree_hashes(base / "out1" / PERIOD)
+    assert annotated and annotated[0] > 0
+    assert [Path(b).name for b in books] == [f"TongHop_{PERIOD}.xlsx"]
+    assert tree_hashes(base / "big" / PERIOD) == tree_hashes(base / "out1" / PERIOD)
+
+
+def test_without_a_worker_process_the_workbook_is_written_here(sample_run, monkeypatch):
+    from pipeline import remote_book, run
+
+    base, inputs, *_ = sample_run
+    monkeypatch.setattr(run, "fork_fits", lambda: False)
+    monkeypatch.setattr(run, "two_cores", lambda: True)
+
+    def no_process(*args, **kwargs):
+        raise OSError("no process")
+
+    monkeypatch.setattr(remote_book, "RemoteBook", no_process)
+    result = _report(inputs, base / "no-worker")
+    assert result.exit_code == 1, result.output
+    assert tree_hashes(base / "no-worker" / PERIOD) == tree_hashes(base / "out1" / PERIOD)
 
 
 def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):

@@ -222,12 +222,15 @@ def test_write_columns_long_and_tricky_texts(tmp_path):
             == _write_table(tmp_path / "stock.xlsx", False, chunks))
 
 
-def test_a_row_written_whole_takes_no_more_cells(tmp_path):
+def test_no_drawing_once_row_heights_are_forgotten(tmp_path):
+    """A streamed sheet forgets the heights of rows written out; a chart placed afterwards
+    would be placed by default heights, so it is refused."""
     book = xlsxwriter.Workbook(str(tmp_path / "b.xlsx"))
     fmt = book.add_format({"bold": True})
     sheet = book.add_worksheet("S", StreamedWorksheet)
-    write_columns(sheet, 0, [(0, "string", ["Đạt"], [fmt])])
-    sheet.write_string(0, 1, "thêm", fmt)  # the row is already out
-    with pytest.raises(RuntimeError, match="row 1 of sheet 'S' was written whole"):
-        sheet.write_string(1, 0, "sau", fmt)
+    write_columns(sheet, 0, [(0, "string", ["a", "b", "c"], [fmt] * 3)], [30, 30, 30])
+    sheet.write_string(5, 0, "sau", fmt)
+    chart = book.add_chart({"type": "column"})
+    with pytest.raises(RuntimeError, match="insert_chart after rows were written out"):
+        sheet.insert_chart(6, 0, chart)
     book.close()
