@@ -32,13 +32,17 @@ def test_a_failing_body_kills_the_job(tmp_path):
     pids = tmp_path / "pid"
 
     def slow() -> None:
-        pids.write_text(str(os.getpid()))
+        # Written whole, then renamed: the test never sees a file still being written.
+        partial = tmp_path / "pid.partial"
+        partial.write_text(str(os.getpid()))
+        partial.replace(pids)
         time.sleep(60)
 
     with pytest.raises(KeyError), alongside(slow, "book"):
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not pids.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert pids.exists(), "the job never started"
         raise KeyError("body")
     pid = int(pids.read_text())
     with pytest.raises(ProcessLookupError):
