@@ -19,7 +19,7 @@ RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report annual so-ket tong-ket templates check test lint golden bench \
+.PHONY: help install report annual so-ket tong-ket templates check test test-fast lint golden bench \
         bench-smoke check-render samples clean
 
 help: ## Liệt kê các lệnh
@@ -56,23 +56,26 @@ check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường
 test: install ## Chạy bộ kiểm thử
 	$(BIN)/python -m pytest
 
+test-fast: install ## Chạy nhanh bộ kiểm thử, bỏ qua các phép thử đầu-cuối chậm (dưới một phút)
+	$(BIN)/python -m pytest -m "not slow"
+
 lint: install ## Kiểm tra mã nguồn (ruff)
 	$(BIN)/ruff check .
 
 golden: install ## Tạo lại tệp mẫu đối chiếu của báo cáo (tests/golden/)
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_documents.py -q
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/outputs/test_documents.py -q
 
 bench: install ## Đo hiệu năng: 500 tệp × 200 dòng so với mức sàn và cách làm đơn giản
-	$(BIN)/python -m pipeline.bench --out $(OUTPUTS)/bench
+	$(BIN)/python -m pipeline.tools.bench --out $(OUTPUTS)/bench
 
 bench-smoke: install ## Bản đo hiệu năng thu nhỏ (CI chạy)
-	$(BIN)/python -m pipeline.bench --smoke --out $(OUTPUTS)/bench-smoke
+	$(BIN)/python -m pipeline.tools.bench --smoke --out $(OUTPUTS)/bench-smoke
 
 check-render: install ## Chuyển bảng tính, văn bản đã tạo sang PDF bằng LibreOffice để kiểm tra
-	$(BIN)/python -m pipeline.render_check $(OUTPUTS)
+	$(BIN)/python -m pipeline.tools.render_check $(OUTPUTS)
 
 samples: install ## Tạo lại dữ liệu mẫu trong inputs/
-	$(BIN)/python -m pipeline.sample --out $(INPUTS)
+	$(BIN)/python -m pipeline.tools.sample --out $(INPUTS)
 
 clean: ## Xóa kết quả (giữ nguyên inputs/)
 	rm -rf $(OUTPUTS)/*/ $(OUTPUTS)/.cache .pytest_cache .ruff_cache

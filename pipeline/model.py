@@ -116,7 +116,7 @@ class ReviewReport:
     first: Period
     last: Period
     run_date: dt.date
-    counts: pd.DataFrame  # per year × movement × unit (see pipeline.review)
+    counts: pd.DataFrame  # per year × movement × unit (see pipeline.scoring.review)
     deeds: pd.DataFrame  # per year × unit: good deeds and activities counted
     annual: dict[int, pd.DataFrame]  # completed year -> AnnualReport.evaluations
     honourees: pd.DataFrame  # exemplars proposed as PERIOD_EXEMPLAR

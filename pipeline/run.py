@@ -13,24 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import model
-from pipeline.cache import IntakeCache
 from pipeline.config import Plan
-from pipeline.discover import discover
-from pipeline.documents import (
-    convert_to_pdf,
-    write_annual_documents,
-    write_period_documents,
-    write_review_documents,
-)
-from pipeline.feedback import (
-    BackgroundAnnotations,
-    FeedbackJob,
-    feedback_name,
-    feedback_workbook_bytes,
-    write_reply_text,
-)
 from pipeline.findings import ERROR
-from pipeline.intake import (
+from pipeline.intake.cache import IntakeCache
+from pipeline.intake.discover import discover
+from pipeline.intake.period import (
     ConstraintBatch,
     OpenedPeriod,
     PeriodIntake,
@@ -39,17 +26,30 @@ from pipeline.intake import (
     open_period,
     take_in,
 )
-from pipeline.manifest import build_manifest
+from pipeline.intake.readers import ReaderPool
+from pipeline.intake.rules import Registry
+from pipeline.outputs.documents.annual import write_annual_documents
+from pipeline.outputs.documents.quarterly import write_period_documents
+from pipeline.outputs.documents.render import convert_to_pdf
+from pipeline.outputs.documents.review import write_review_documents
+from pipeline.outputs.feedback import (
+    BackgroundAnnotations,
+    FeedbackJob,
+    feedback_name,
+    feedback_workbook_bytes,
+    write_reply_text,
+)
+from pipeline.outputs.manifest import build_manifest
+from pipeline.outputs.publish import publish, release_memory, write_csv, write_json
+from pipeline.outputs.templates import write_templates
+from pipeline.outputs.workbooks.annual import write_annual_workbook
+from pipeline.outputs.workbooks.quarterly import write_period_workbook
+from pipeline.outputs.workbooks.review import write_review_workbook
 from pipeline.parallel import alongside, fork_fits, two_cores
 from pipeline.periods import Period, parse_period, period_of, periods_between
-from pipeline.publish import publish, release_memory, write_csv, write_json
-from pipeline.readers import ReaderPool
-from pipeline.review import build_annual, build_review
-from pipeline.rules import Registry
-from pipeline.score import score_period
+from pipeline.scoring.review import build_annual, build_review
+from pipeline.scoring.score import score_period
 from pipeline.sources import InputFile
-from pipeline.templates import write_templates
-from pipeline.workbook import write_annual_workbook, write_period_workbook, write_review_workbook
 
 
 class RunError(Exception):

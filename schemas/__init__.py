@@ -1,7 +1,7 @@
 """Declarations of the unit workbook (TEMPLATE.md): one per sheet, the single source of truth.
 
-The same declarations drive validation (pipeline.validate), the blank template
-(pipeline.templates) and the column names in every message.
+The same declarations drive validation (pipeline.intake.validate), the blank template
+(pipeline.outputs.templates) and the column names in every message.
 """
 
 from schemas.sheets import (

@@ -33,12 +33,8 @@ from docx.shared import Mm, Pt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.documents import (  # noqa: E402
-    DOCX_TEMPLATE,
-    TABLE_LAYOUTS,
-    fix_core_properties,
-    fixed_zip,
-)
+from pipeline.outputs.documents.blocks import DOCX_TEMPLATE, TABLE_LAYOUTS  # noqa: E402
+from pipeline.outputs.documents.render import fix_core_properties, fixed_zip  # noqa: E402
 
 FONT = "Times New Roman"
 TEXT_WIDTH = 165  # mm: 210 - 30 - 15

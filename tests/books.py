@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.config import load_plan
-from pipeline.intake import take_in
+from pipeline.intake.period import take_in
+from pipeline.intake.rules import Registry
 from pipeline.periods import Period
-from pipeline.rules import Registry
 from pipeline.sources import InputFile, RawBook, RawSheet
 
 PLAN = load_plan()

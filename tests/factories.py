@@ -11,7 +11,7 @@ Public helpers (stable; other tests import them):
     make_intake(plan, period, *, exemplars=None) -> Intake
     make_scores(plan, intake) -> pd.DataFrame
     make_period_report(period="2025-Q2", *, run_date=None, with_previous=True) -> PeriodReport
-    make_history(last="2025-Q1") -> {Period: (Intake, scores)} (pipeline.review's History)
+    make_history(last="2025-Q1") -> {Period: (Intake, scores)} (pipeline.scoring.review's History)
     make_annual_report(year=2024, *, run_date=None) -> AnnualReport (real build_annual)
     make_review_report(kind="tong-ket", *, run_date=None) -> ReviewReport (real build_review)
     EXEMPLARS: the exemplar specs used by default
@@ -399,9 +399,9 @@ def make_period_report(period: Period | str = "2025-Q2", *, run_date: dt.date | 
 
 # ---- annual and reviews: the real builders over a synthetic history -----------------------------
 def make_history(last: Period | str = "2025-Q1") -> dict[Period, tuple[model.Intake, pd.DataFrame]]:
-    """Every quarter of the plan up to `last` -> (its intake, its scores), as pipeline.review
-    expects. An exemplar is registered (trang_thai 'Mới') in the quarter of its registration
-    date and assessed every quarter after."""
+    """Every quarter of the plan up to `last` -> (its intake, its scores), as
+    pipeline.scoring.review expects. An exemplar is registered (trang_thai 'Mới') in the
+    quarter of its registration date and assessed every quarter after."""
     from pipeline.periods import periods_between
 
     plan = make_plan()
@@ -419,8 +419,8 @@ def _history(last: str) -> dict:
 
 def make_annual_report(year: int = 2024, *, run_date: dt.date | None = None
                        ) -> model.AnnualReport:
-    """A year's evaluation by `pipeline.review.build_annual`, with the previous year's."""
-    from pipeline.review import build_annual
+    """A year's evaluation by `pipeline.scoring.review.build_annual`, with the previous year's."""
+    from pipeline.scoring.review import build_annual
 
     return build_annual(make_plan(), year, run_date or dt.date(year + 1, 1, 15),
                         _history(f"{year}-Q4"))
@@ -428,8 +428,8 @@ def make_annual_report(year: int = 2024, *, run_date: dt.date | None = None
 
 def make_review_report(kind: str = "tong-ket", *, run_date: dt.date | None = None
                        ) -> model.ReviewReport:
-    """A review over the plan's window by `pipeline.review.build_review`."""
-    from pipeline.review import build_review
+    """A review over the plan's window by `pipeline.scoring.review.build_review`."""
+    from pipeline.scoring.review import build_review
 
     plan = make_plan()
     last = plan.reviews[kind].last_period

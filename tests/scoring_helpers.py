@@ -24,7 +24,7 @@ from pipeline.model import (
     Intake,
 )
 from pipeline.periods import Period, parse_period
-from pipeline.score import score_period
+from pipeline.scoring.score import score_period
 
 PLAN = load_plan()
 CRITERIA = [c.code for c in PLAN.all_criteria]

@@ -25,10 +25,12 @@ from hypothesis import strategies as st
 
 from pipeline import run
 from pipeline.config import load_plan
+from pipeline.intake.readers import ReaderPool
 from pipeline.periods import Period
-from pipeline.readers import ReaderPool
 from schemas.sheets import COVER, COVER_ITEMS, council_sheet, sheets_for
 from tests.template_fill import valid_rows
+
+pytestmark = pytest.mark.slow  # end-to-end; `make test-fast` skips it
 
 PLAN = load_plan()
 PERIOD = Period(2025, 3)
@@ -205,6 +207,7 @@ FILES = st.dictionaries(FILE_NAMES, st.one_of(
     BOOK.map(workbook_bytes).map(lambda b: b[: len(b) // 2]),  # cut short in transit
     st.binary(max_size=64),
 ), min_size=1, max_size=3)
+
 
 
 # --- the run ------------------------------------------------------------------------------------

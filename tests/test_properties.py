@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from pipeline.config import load_plan
 from pipeline.findings import ERROR, WARNING
-from pipeline.intake import take_in
+from pipeline.intake.period import take_in
+from pipeline.intake.readers import read_book
+from pipeline.intake.rules import Registry
 from pipeline.periods import ROMAN_OF, Period
-from pipeline.readers import read_book
-from pipeline.rules import Registry
 from pipeline.sources import InputFile
 from pipeline.text import strip_marks
 from schemas.sheets import (

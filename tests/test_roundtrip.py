@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.config import load_plan
 from pipeline.findings import ERROR, WARNING
-from pipeline.intake import take_in
+from pipeline.intake.period import take_in
+from pipeline.intake.readers import read_book
+from pipeline.intake.rules import Registry
+from pipeline.outputs.templates import write_template
 from pipeline.periods import Period
-from pipeline.readers import read_book
-from pipeline.rules import Registry
 from pipeline.sources import InputFile
-from pipeline.templates import write_template
 from schemas.sheets import YES
 from tests.template_fill import fill_template_with_valid_rows
 

@@ -128,11 +128,11 @@ def test_history_checks_small_periods_together_and_merges_as_one_by_one(monkeypa
 
     from pandas.testing import assert_frame_equal
 
-    from pipeline import intake
     from pipeline.config import load_plan
+    from pipeline.intake import period as intake
+    from pipeline.intake.readers import ReaderPool
+    from pipeline.intake.rules import Registry
     from pipeline.periods import Period, periods_between
-    from pipeline.readers import ReaderPool
-    from pipeline.rules import Registry
     from pipeline.run import load_history, read_period
 
     plan, inputs, last, day = load_plan(), Path("inputs"), Period(2022, 4), dt.date(2023, 1, 20)
@@ -171,7 +171,9 @@ def test_too_big_to_fork_workers_write_the_workbook_and_annotate_the_files(sampl
     """When a forked writer would not fit in memory, a worker annotates the units' files
     while the run prepares the workbook, and another writes the workbook's cells while the
     run writes the data files: the same bytes as the small run's forked writer."""
-    from pipeline import feedback, remote_book, run
+    from pipeline import run
+    from pipeline.outputs import feedback
+    from pipeline.outputs.workbooks import remote_book
 
     base, inputs, *_ = sample_run
     monkeypatch.setattr(run, "fork_fits", lambda: False)
@@ -191,7 +193,8 @@ def test_too_big_to_fork_workers_write_the_workbook_and_annotate_the_files(sampl
 
 
 def test_without_a_worker_process_the_workbook_is_written_here(sample_run, monkeypatch):
-    from pipeline import remote_book, run
+    from pipeline import run
+    from pipeline.outputs.workbooks import remote_book
 
     base, inputs, *_ = sample_run
     monkeypatch.setattr(run, "fork_fits", lambda: False)
@@ -207,7 +210,7 @@ def test_without_a_worker_process_the_workbook_is_written_here(sample_run, monke
 
 
 def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
-    from pipeline import feedback
+    from pipeline.outputs import feedback
     from pipeline.sources import UnreadableFile
 
     job = _feedback_job()
@@ -236,10 +239,11 @@ def test_history_merges_opened_periods_once_a_batch_is_checked(monkeypatch):
     stays bounded however the files fall into periods."""
     import datetime as dt
 
-    from pipeline import intake, run
+    from pipeline import run
     from pipeline.config import load_plan
+    from pipeline.intake import period as intake
+    from pipeline.intake.readers import ReaderPool
     from pipeline.periods import Period
-    from pipeline.readers import ReaderPool
 
     monkeypatch.setattr(intake, "CONSTRAINT_BATCH", 20)
     waiting, most = [0], [0]
@@ -264,8 +268,8 @@ def test_history_merges_opened_periods_once_a_batch_is_checked(monkeypatch):
 
 
 def _feedback_job():
-    from pipeline import feedback
     from pipeline.findings import ERROR, Finding
+    from pipeline.outputs import feedback
 
     problem = Finding(ERROR, "TTQH", "a.xlsx", "Đăng ký", "B7", "V01", "Ô B7: thiếu tên.", 7)
     return (b"PK not really a workbook", "xlsx", [problem], "Phản hồi tệp a.xlsx",
@@ -273,7 +277,7 @@ def _feedback_job():
 
 
 def test_without_a_worker_the_feedback_is_made_here(monkeypatch):
-    from pipeline import feedback
+    from pipeline.outputs import feedback
 
     class NoWorker:
         def __init__(self, *args, **kwargs):
@@ -289,7 +293,7 @@ def test_without_a_worker_the_feedback_is_made_here(monkeypatch):
 def test_a_failing_run_does_not_wait_for_the_feedback_worker(monkeypatch):
     import threading
 
-    from pipeline import feedback
+    from pipeline.outputs import feedback
 
     release, served = threading.Event(), []
 

@@ -1,5 +1,5 @@
 """Trust at scale: every job is byte-for-byte reproducible, inputs are never touched, and a run
-killed at any moment leaves the previous outputs whole (pipeline.publish)."""
+killed at any moment leaves the previous outputs whole (pipeline.outputs.publish)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import publish as pub
 from pipeline.config import load_plan
+from pipeline.outputs import publish as pub
+
+pytestmark = pytest.mark.slow  # end-to-end; `make test-fast` skips it
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inputs"
@@ -36,7 +38,7 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def hidden(folder: Path) -> list[str]:
-    """Hidden entries beside the outputs, except the intake cache (pipeline.cache)."""
+    """Hidden entries beside the outputs, except the intake cache (pipeline.intake.cache)."""
     return sorted(p.name for p in folder.iterdir()
                   if p.name.startswith(".") and p.name != ".cache")
 
@@ -84,6 +86,7 @@ CHILD = """
 import json, sys
 from typer.testing import CliRunner
 from pipeline.cli import app
+
 inputs, outputs, config, jobs = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 codes = {}
 for folder, args in jobs.items():
@@ -252,7 +255,7 @@ def test_an_existing_folder_is_swapped_in_one_step_not_two_renames(tmp_path, mon
 
 def test_a_first_publish_never_overwrites_a_folder_that_appeared_meanwhile(tmp_path):
     target = tmp_path / "2025-Q3"
-    other = ("import sys; from pathlib import Path; from pipeline.publish import publish; "
+    other = ("import sys; from pathlib import Path; from pipeline.outputs.publish import publish; "
              "publish(Path(sys.argv[1]), lambda out: (out / 'b').write_text('other'))")
 
     def build(out: Path) -> None:  # a concurrent run publishes first while this one builds

@@ -1,0 +1,71 @@
+"""manifest.json: every input with its hash and fate, and row counts that always add up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from importlib import metadata
+
+from pipeline.config import Plan
+from pipeline.intake.period import FileOutcome
+from pipeline.periods import Period
+from schemas.sheets import sheets_for
+
+LIBRARIES = ("pandas", "pandera", "openpyxl", "xlsxwriter", "python-calamine", "docxtpl",
+             "python-docx", "jinja2", "pydantic", "typer", "defusedxml")
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
+def build_manifest(plan: Plan, period: Period, run_date: dt.date, outcomes: list[FileOutcome],
+                   containers: list[tuple[str, str]], config_name: str) -> dict:
+    names = {d.key: d.name for d in sheets_for(plan)} | {"dieu_chinh": "Điều chỉnh"}
+    inputs = []
+    for name, sha in containers:
+        inputs.append({"tep": name, "sha256": sha, "loai": "thư điện tử", "ket_qua": "Đã tách tệp "
+                       "đính kèm"})
+    for o in sorted(outcomes, key=lambda o: o.file.name):
+        inputs.append({
+            "tep": o.file.name,
+            "sha256": o.file.sha256 or hashlib.sha256(o.file.data).hexdigest(),
+            "kich_thuoc": len(o.file.data),
+            "dinh_dang": o.format or "",
+            "ma_don_vi": o.unit,
+            "ket_qua": o.status,
+            "ngay_lap": o.ngay_lap.isoformat() if o.ngay_lap else "",
+            "nguoi_gui": o.file.sender or "",
+        })
+    rows, totals = [], {"doc": 0, "chap_nhan": 0, "tu_choi": 0, "bi_thay_the": 0}
+    for o in sorted(outcomes, key=lambda o: (plan.unit_order(o.unit), o.file.name)):
+        for key, (read, accepted, rejected, superseded) in o.counts.items():
+            entry = {"ma_don_vi": o.unit, "tep": o.file.name, "trang_tinh": names.get(key, key),
+                     "doc": read, "chap_nhan": accepted, "tu_choi": rejected,
+                     "bi_thay_the": superseded}
+            rows.append(entry)
+            for k in totals:
+                totals[k] += entry[k]
+    return {
+        "chuong_trinh": {"ten": "dhtt", "phien_ban": _own_version(), "thu_vien": versions()},
+        "ke_hoach": {"tep": config_name, "sha256": plan.source_hash, "ma": plan.plan.code},
+        "ky": str(period),
+        "ngay_chay": run_date.isoformat(),
+        "dau_vao": inputs,
+        "so_dong": rows,
+        "tong_so_dong": totals,
+        "can_doi": totals["doc"] == totals["chap_nhan"] + totals["tu_choi"] + totals["bi_thay_the"],
+    }
+
+
+def _own_version() -> str:
+    try:
+        return metadata.version("dhtt")
+    except metadata.PackageNotFoundError:
+        return ""
