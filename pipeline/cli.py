@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
@@ -219,7 +220,7 @@ def annual(year: Annotated[int, typer.Option("--year", metavar="NĂM", help="Nă
         plan = _plan(config)
         day = _date(run_date)
         chosen = year or run.default_year(inputs)
-        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf)
+        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, config.name)
         _summary(outputs / str(chosen), status)
         return status
 
@@ -232,7 +233,7 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
 
     def job() -> int:
         plan = _plan(config)
-        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf)
+        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf, config.name)
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 
@@ -338,6 +339,13 @@ def _report_summary(folder: Path, period: Period) -> None:
 
 
 def _summary(folder: Path, status: int) -> None:
+    """After an annual or review run: the quarters its figures lack (from its manifest), then
+    where the results are."""
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if note := manifest.get("so_lieu", {}).get("ghi_chu"):
+        out.print(f"[bold yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
     verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
     out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False, soft_wrap=True)
 

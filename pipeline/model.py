@@ -104,6 +104,7 @@ class AnnualReport:
     evaluations: pd.DataFrame
     previous: pd.DataFrame | None  # the previous year's evaluations (same columns) or None
     quarters: list[PeriodReport] = field(default_factory=list)  # the year's quarters with data
+    coverage: str = ""  # the quarters the figures lack, one Vietnamese sentence ("" when none)
 
 
 @dataclass
@@ -122,3 +123,4 @@ class ReviewReport:
     honourees: pd.DataFrame  # exemplars proposed as PERIOD_EXEMPLAR
     register: pd.DataFrame  # the register of exemplars (sổ theo dõi), one row per exemplar
     history: pd.DataFrame  # the register's events, one row per exemplar × period
+    coverage: str = ""  # the quarters the figures lack, one Vietnamese sentence ("" when none)

@@ -89,3 +89,29 @@ def periods_between(first: Period, last: Period) -> list[Period]:
 
 def period_of(day: dt.date) -> Period:
     return Period(day.year, (day.month - 1) // 3 + 1)
+
+
+def missing_quarters(periods: list[Period], with_files: set[Period],
+                     run_date: dt.date) -> list[Period]:
+    """The quarters of `periods` a year's or a review's figures cannot include yet: those not
+    ended by the run date, and those whose folder holds no file."""
+    return [p for p in periods if p.last_day > run_date or p not in with_files]
+
+
+def coverage_note(scope: str, periods: list[Period], missing: list[Period]) -> str:
+    """One Vietnamese sentence saying which quarters `scope` ("năm 2025", "sơ kết …") lacks,
+    or "" when none. One year: "quý III"; several years: "quý III năm 2023"."""
+    if not missing:
+        return ""
+    one_year = len({p.year for p in periods}) == 1
+
+    def name(p: Period) -> str:
+        return f"quý {ROMAN_OF[p.quarter]}" if one_year else p.label
+
+    names = ", ".join(name(p) for p in missing)
+    present = [p for p in periods if p not in missing]
+    if not present:
+        return f"Số liệu {scope} chưa có quý nào ({names})."
+    if all(m > present[-1] for m in missing):
+        return f"Số liệu {scope} mới đến hết {name(present[-1])}; chưa có {names}."
+    return f"Số liệu {scope} chưa có {names}."

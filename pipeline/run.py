@@ -39,14 +39,21 @@ from pipeline.outputs.feedback import (
     feedback_workbook_bytes,
     write_reply_text,
 )
-from pipeline.outputs.manifest import build_manifest
+from pipeline.outputs.manifest import build_manifest, build_summary_manifest
 from pipeline.outputs.publish import publish, release_memory, write_csv, write_json
 from pipeline.outputs.templates import write_templates
 from pipeline.outputs.workbooks.annual import write_annual_workbook
 from pipeline.outputs.workbooks.quarterly import write_period_workbook
 from pipeline.outputs.workbooks.review import write_review_workbook
 from pipeline.parallel import alongside, fork_fits, two_cores
-from pipeline.periods import Period, parse_period, period_of, periods_between
+from pipeline.periods import (
+    Period,
+    coverage_note,
+    missing_quarters,
+    parse_period,
+    period_of,
+    periods_between,
+)
 from pipeline.scoring.review import build_annual, build_review
 from pipeline.scoring.score import score_period
 from pipeline.sources import InputFile
@@ -323,18 +330,23 @@ def default_year(inputs: Path) -> int:
 
 
 def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date,
-               pdf: bool = True) -> int:
+               pdf: bool = True, config_name: str = "") -> int:
     """`annual`: the year's evaluation and proposals into outputs/<year>/."""
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
     periods_in(inputs)
     history = load_scored(plan, inputs, Period(year, 4), run_date, outputs)
-    report = build_annual(plan, year, run_date, history)
+    quarters = periods_between(Period(year, 1), Period(year, 4))
+    coverage = data_coverage(inputs, quarters, run_date, f"năm {year}")
+    report = dataclasses.replace(build_annual(plan, year, run_date, history),
+                                 coverage=coverage["ghi_chu"])
 
     def build(out: Path) -> None:
         workbook = out / f"TongHop_{year}.xlsx"
         with alongside(lambda: write_annual_workbook(report, workbook), workbook.name):
             write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
+            write_summary_manifest(plan, str(year), run_date, config_name, inputs,
+                                   Period(year, 4), history, coverage, out)
             documents = write_annual_documents(report, out)
             if pdf:
                 convert_to_pdf(documents, out, day=run_date)
@@ -343,29 +355,80 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     return 0
 
 
+def data_coverage(inputs: Path, periods: list[Period], run_date: dt.date, scope: str) -> dict:
+    """Which quarters of a year or review window the figures include and lack (a quarter not
+    ended by the run date, or whose folder holds no file), with the Vietnamese sentence the
+    console, the report, the workbook and the manifest say."""
+    with_files = {p for p in periods if _has_files(inputs / str(p))}
+    missing = missing_quarters(periods, with_files, run_date)
+    return {"ky_da_co": [str(p) for p in periods if p not in missing],
+            "ky_con_thieu": [str(p) for p in missing],
+            "ghi_chu": coverage_note(scope, periods, missing)}
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() and not p.name.startswith(".")
+                                   for p in folder.iterdir())
+
+
+# The accepted rows a year's or a review's figures are built from, by the sheet they came from.
+_USED_ROWS = (("registrations", "Đăng ký"), ("assessments", "Chấm điểm"),
+              ("good_deeds", "Người tốt việc tốt"), ("activities", "Hoạt động"))
+
+
+def write_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_name: str,
+                           inputs: Path, last: Period, history: dict, coverage: dict,
+                           out: Path) -> None:
+    """manifest.json of an annual or review run: every file of the period folders read (up to
+    `last`) with its SHA-256, the rows used per period and sheet, the quarters covered."""
+    files = []
+    for period in periods_between(plan.first_period, last):
+        folder = inputs / str(period)
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.iterdir() if p.is_file()
+                           and not p.name.startswith(".")):
+            data = path.read_bytes()
+            files.append({"tep": f"{period}/{path.name}",
+                          "sha256": hashlib.sha256(data).hexdigest(), "kich_thuoc": len(data)})
+    rows = [{"ky": str(period), "trang_tinh": sheet, "chap_nhan": len(getattr(intake, field))}
+            for period, (intake, _) in sorted(history.items())
+            for field, sheet in _USED_ROWS]
+    write_json(build_summary_manifest(plan, scope, run_date, config_name, files, rows, coverage),
+               out / "manifest.json")
+
+
 def review_folder(plan: Plan, kind: str) -> str:
     review = plan.reviews[kind]
     return f"{kind}-{review.first_period.year}-{review.last_period.year}"
 
 
 def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.date,
-               pdf: bool = True) -> int:
+               pdf: bool = True, config_name: str = "") -> int:
     """`so-ket` / `tong-ket`: the review over its configured window."""
     if kind not in plan.reviews:
         raise RunError(f"Tệp cấu hình chưa khai báo đợt {kind} (mục [reviews.{kind}]).")
     periods_in(inputs)
-    history = load_scored(plan, inputs, plan.reviews[kind].last_period, run_date, outputs)
-    report = build_review(plan, kind, run_date, history)
+    window = plan.reviews[kind]
+    history = load_scored(plan, inputs, window.last_period, run_date, outputs)
+    coverage = data_coverage(inputs, periods_between(window.first_period, window.last_period),
+                             run_date, f"giai đoạn từ {window.first_period.label} đến "
+                             f"{window.last_period.label}")
+    report = dataclasses.replace(build_review(plan, kind, run_date, history),
+                                 coverage=coverage["ghi_chu"])
+    folder = review_folder(plan, kind)
 
     def build(out: Path) -> None:
-        workbook = out / f"TongHop_{review_folder(plan, kind)}.xlsx"
+        workbook = out / f"TongHop_{folder}.xlsx"
         with alongside(lambda: write_review_workbook(report, workbook), workbook.name):
             write_review_data(report, out / "data")
+            write_summary_manifest(plan, folder, run_date, config_name, inputs,
+                                   window.last_period, history, coverage, out)
             documents = write_review_documents(report, out)
             if pdf:
                 convert_to_pdf(documents, out, day=run_date)
 
-    publish(outputs / review_folder(plan, kind), build)
+    publish(outputs / folder, build)
     return 0
 
 

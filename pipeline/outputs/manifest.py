@@ -64,6 +64,26 @@ def build_manifest(plan: Plan, period: Period, run_date: dt.date, outcomes: list
     }
 
 
+def build_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_name: str,
+                           inputs: list[dict], rows: list[dict], coverage: dict) -> dict:
+    """manifest.json of a run over several periods (annual, sơ kết, tổng kết): the quarter's
+    fields where they have a meaning here. `inputs`: every file of the period folders read
+    ({tep, sha256, kich_thuoc}); `rows`: the rows used per period and sheet ({ky, trang_tinh,
+    chap_nhan}); the read = accepted + rejected + superseded balance of each file stays in its
+    quarter's own manifest (a year's run does not judge units' files again). `coverage`: the
+    quarters the figures include and lack (`so_lieu`)."""
+    return {
+        "chuong_trinh": {"ten": "dhtt", "phien_ban": _own_version(), "thu_vien": versions()},
+        "ke_hoach": {"tep": config_name, "sha256": plan.source_hash, "ma": plan.plan.code},
+        "ky": scope,
+        "ngay_chay": run_date.isoformat(),
+        "dau_vao": inputs,
+        "so_dong": rows,
+        "tong_so_dong": {"chap_nhan": sum(r["chap_nhan"] for r in rows)},
+        "so_lieu": coverage,
+    }
+
+
 def _own_version() -> str:
     try:
         return metadata.version("dhtt")

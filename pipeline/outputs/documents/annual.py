@@ -45,6 +45,7 @@ from pipeline.outputs.documents.blocks import (
     chart,
     compare_text,
     count,
+    coverage_blocks,
     distribution,
     heading,
     keep_together,
@@ -217,6 +218,7 @@ def annual_report_context(report: AnnualReport) -> dict:
     doc["blocks"] = [
         para(f"Thực hiện {plan.plan.name}, {proper_name(issuer.name)} báo cáo kết quả xây dựng, "
              f"đánh giá điển hình tiên tiến năm {year} như sau:"),
+        *coverage_blocks(report.coverage),
         *number_sections([
             ("Kết quả thực hiện trong năm", _quarters_table(report)),
             ("Kết quả đánh giá điển hình", annual_evaluation_section(report)),

@@ -379,6 +379,12 @@ def distribution(items: list[str]) -> list[str]:
     return [f"- {item};" for item in items] + [f"- {FILING}"]
 
 
+def coverage_blocks(note: str) -> list[dict]:
+    """The sentence saying which quarters the figures lack, under the opening paragraph (so it
+    stands on the first page), or nothing."""
+    return [para(f"Lưu ý: {note} Các số liệu dưới đây chưa bao gồm các quý này.")] if note else []
+
+
 def appendix_note(kind_code: str, kind_word: str, issuer: Issuer, year: int, who: str) -> str:
     return (f"(Kèm theo {kind_word} số        /{kind_code}-{issuer.abbreviation} ngày     tháng"
             f"     năm {year} của {who})")

@@ -26,6 +26,7 @@ from pipeline.outputs.documents.blocks import (
     _unit_name,
     chart,
     count,
+    coverage_blocks,
     distribution,
     letterhead,
     number_sections,
@@ -163,6 +164,7 @@ def review_report_context(report: ReviewReport) -> dict:
     doc["blocks"] = [
         para(f"Thực hiện {plan.plan.name}, {proper_name(issuer.name)} báo cáo kết quả từ "
              f"{report.first.label} đến {report.last.label} như sau:"),
+        *coverage_blocks(report.coverage),
         *number_sections([
             ("Kết quả xây dựng điển hình qua các năm", review_years_section(report)),
             ("Kết quả theo phong trào thi đua",

@@ -36,6 +36,7 @@ from pipeline.outputs.workbooks.sheets import (
     SheetWriter,
     _add_sheet,
     _chart_fonts,
+    _coverage_line,
     _grid,
     _new_book,
     _note,
@@ -200,6 +201,7 @@ def _annual_overview(book, fmt: Formats, ctx: BookContext, report: model.AnnualR
     sheet.fixed.update(OVERVIEW_WIDTHS)
     _titles(sheet, LIST_COLUMNS, f"ĐÁNH GIÁ ĐIỂN HÌNH TIÊN TIẾN NĂM {report.year}",
             f"{plan.issuer_on(ctx.run_date).name} — {ctx.subtitle}")
+    _coverage_line(sheet, LIST_COLUMNS, report.coverage)
     this, then = f"Năm {report.year}", f"Năm {report.year - 1}"
 
     row = 3

@@ -40,6 +40,7 @@ from pipeline.outputs.workbooks.sheets import (
     SheetWriter,
     _add_sheet,
     _chart_fonts,
+    _coverage_line,
     _grid,
     _new_book,
     _note,
@@ -244,6 +245,7 @@ def _review_overview(book, fmt: Formats, ctx: BookContext, report: model.ReviewR
     sheet.fixed.update(OVERVIEW_WIDTHS)
     _titles(sheet, LIST_COLUMNS, report.title.upper(), ctx.subtitle)
     ws.set_row(0, 36)
+    _coverage_line(sheet, LIST_COLUMNS, report.coverage)
 
     row = 3
     ws.write_string(row, 0, "1. Các chỉ số chính của giai đoạn", fmt.section())

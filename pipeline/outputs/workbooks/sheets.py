@@ -535,6 +535,19 @@ def _signatures(sheet: SheetWriter, ctx: BookContext, row: int, width: int) -> N
     ws.merge_range(row + 2, right[0], row + 2, right[1], "(Ký, ghi rõ họ tên, đóng dấu)", note)
 
 
+def _coverage_line(sheet: SheetWriter, width: int, note: str) -> None:
+    """The quarters the figures lack, in bold dark red under the subtitle (row 2), or
+    nothing."""
+    if not note:
+        return
+    text = f"Lưu ý: {note}"
+    span = sum(sheet.fixed.get(j, 8.43) for j in range(width))
+    fmt = sheet.fmt.get(bold=True, font_color="#9C0006", text_wrap=True, valign="top",
+                        font_size=FONT_SIZE)
+    sheet.ws.merge_range(2, 0, 2, width - 1, text, fmt)
+    sheet.ws.set_row(2, LINE_HEIGHT * _lines(text, span) + 3)
+
+
 def _note(sheet: SheetWriter, row: int, width: int, lines: Sequence[str]) -> int:
     """Italic lines merged across `width` columns, wrapped; returns the last row written."""
     last = row - 1
