@@ -175,6 +175,11 @@ def _plan(path: Path) -> Plan:
     return load_plan(path)
 
 
+def _notice(line: str) -> None:
+    """A line the clerk should read while the run goes on (a PDF that could not be made)."""
+    err.print(f"[bold yellow]Lưu ý:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
 def _guard(debug: bool, job):
     """Run a job; turn domain errors into one Vietnamese line and exit status 2."""
     from pipeline.run import RunError
@@ -201,7 +206,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         day = _date(run_date)
         chosen = _period(period) if period else run.default_period(inputs)
         run.periods_in(inputs)
-        status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf)
+        status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf, _notice)
         _report_summary(outputs / str(chosen), chosen)
         return status
 
@@ -220,7 +225,7 @@ def annual(year: Annotated[int, typer.Option("--year", metavar="NĂM", help="Nă
         plan = _plan(config)
         day = _date(run_date)
         chosen = year or run.default_year(inputs)
-        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, config.name)
+        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, config.name, _notice)
         _summary(outputs / str(chosen), status)
         return status
 
@@ -233,7 +238,8 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
 
     def job() -> int:
         plan = _plan(config)
-        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf, config.name)
+        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf, config.name,
+                                _notice)
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 

@@ -135,6 +135,8 @@ class Review(_Model):
 
 class Reports(_Model):
     recipients: list[str] = Field(min_length=1)
+    # a table of the quarterly report longer than this goes to PhuLuc_<period>.docx
+    list_limit: int = Field(default=50, ge=5)
 
 
 class Plan(_Model):

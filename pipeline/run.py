@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +29,8 @@ from pipeline.intake.period import (
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
 from pipeline.outputs.documents.annual import write_annual_documents
-from pipeline.outputs.documents.quarterly import write_period_documents
-from pipeline.outputs.documents.render import convert_to_pdf
+from pipeline.outputs.documents.quarterly import signed_documents, write_period_documents
+from pipeline.outputs.documents.render import PdfConversion
 from pipeline.outputs.documents.review import write_review_documents
 from pipeline.outputs.feedback import (
     BackgroundAnnotations,
@@ -272,8 +272,22 @@ def _unique(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
     return candidate
 
+def _quiet(line: str) -> None:
+    """Where a job's notices go when the caller gives no console."""
+
+
+def _pdfs(documents: list[Path], out: Path, run_date: dt.date, pdf: bool) -> PdfConversion:
+    """The signed documents' PDF conversion, started (nothing when `pdf` is off)."""
+    return PdfConversion(signed_documents(documents) if pdf else [], out, run_date).start()
+
+
+def _finish_pdfs(conversion: PdfConversion, say: Callable[[str], None]) -> None:
+    for line in conversion.finish()[1]:
+        say(line)
+
+
 def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date: dt.date,
-               config_name: str, pdf: bool = True) -> int:
+               config_name: str, pdf: bool = True, say: Callable[[str], None] = _quiet) -> int:
     """`report`: everything for one period into outputs/<period>/, swapped in when complete."""
     check_period(plan, period)
     if not (inputs / str(period)).is_dir():
@@ -289,13 +303,13 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         workbook = out / f"TongHop_{period}.xlsx"
         if fork_fits() or not two_cores():
             # small: the workbook is written by a forked process meanwhile (or first, on one
-            # core), the reports' PDF too
+            # core); LibreOffice makes the reports' PDFs while the data and feedback are written
             with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
-                write_data(run, out, config_name)
-                write_feedback(run, out)
                 documents = write_period_documents(run.report, out)
-                if pdf:
-                    convert_to_pdf(documents, out, day=run_date)
+                with _pdfs(documents, out, run_date, pdf) as conversion:
+                    write_data(run, out, config_name)
+                    write_feedback(run, out)
+                    _finish_pdfs(conversion, say)
             return
         # big: the reports first (their peak is the run's own, with no worker beside it); then,
         # while the run prepares the workbook, a worker annotates the units' files, and while
@@ -303,14 +317,14 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
         documents = write_period_documents(run.report, out)
         release_memory()
         with contextlib.ExitStack() as stack:
+            conversion = stack.enter_context(_pdfs(documents, out, run_date, pdf))
             with BackgroundAnnotations(feedback_jobs(run)) as annotations:
                 book = write_period_workbook(run.report, workbook, remote=True)
                 if book is not None:
                     stack.enter_context(book.finishing())
             write_data(run, out, config_name)
             write_feedback(run, out, annotations.results())
-        if pdf:
-            convert_to_pdf(documents, out, day=run_date)
+            _finish_pdfs(conversion, say)
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)
@@ -330,7 +344,8 @@ def default_year(inputs: Path) -> int:
 
 
 def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date,
-               pdf: bool = True, config_name: str = "") -> int:
+               pdf: bool = True, config_name: str = "",
+               say: Callable[[str], None] = _quiet) -> int:
     """`annual`: the year's evaluation and proposals into outputs/<year>/."""
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
@@ -344,12 +359,12 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     def build(out: Path) -> None:
         workbook = out / f"TongHop_{year}.xlsx"
         with alongside(lambda: write_annual_workbook(report, workbook), workbook.name):
-            write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
-            write_summary_manifest(plan, str(year), run_date, config_name, inputs,
-                                   Period(year, 4), history, coverage, out)
             documents = write_annual_documents(report, out)
-            if pdf:
-                convert_to_pdf(documents, out, day=run_date)
+            with _pdfs(documents, out, run_date, pdf) as conversion:
+                write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
+                write_summary_manifest(plan, str(year), run_date, config_name, inputs,
+                                       Period(year, 4), history, coverage, out)
+                _finish_pdfs(conversion, say)
 
     publish(outputs / str(year), build)
     return 0
@@ -404,7 +419,8 @@ def review_folder(plan: Plan, kind: str) -> str:
 
 
 def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.date,
-               pdf: bool = True, config_name: str = "") -> int:
+               pdf: bool = True, config_name: str = "",
+               say: Callable[[str], None] = _quiet) -> int:
     """`so-ket` / `tong-ket`: the review over its configured window."""
     if kind not in plan.reviews:
         raise RunError(f"Tệp cấu hình chưa khai báo đợt {kind} (mục [reviews.{kind}]).")
@@ -421,12 +437,12 @@ def run_review(plan: Plan, kind: str, inputs: Path, outputs: Path, run_date: dt.
     def build(out: Path) -> None:
         workbook = out / f"TongHop_{folder}.xlsx"
         with alongside(lambda: write_review_workbook(report, workbook), workbook.name):
-            write_review_data(report, out / "data")
-            write_summary_manifest(plan, folder, run_date, config_name, inputs,
-                                   window.last_period, history, coverage, out)
             documents = write_review_documents(report, out)
-            if pdf:
-                convert_to_pdf(documents, out, day=run_date)
+            with _pdfs(documents, out, run_date, pdf) as conversion:
+                write_review_data(report, out / "data")
+                write_summary_manifest(plan, folder, run_date, config_name, inputs,
+                                       window.last_period, history, coverage, out)
+                _finish_pdfs(conversion, say)
 
     publish(outputs / folder, build)
     return 0

@@ -337,10 +337,13 @@ def build_template() -> bytes:
     set_document_defaults(doc)
     add_styles(doc)
     add_page_setup(doc)
+    # a Phụ lục sent as its own file is the appendix alone, without the letterhead
+    add_tag(doc, "{%p if not doc.appendix_only %}")
     add_letterhead(doc)
     add_title(doc, "doc", with_recipient=True)
     add_blocks(doc, "doc.blocks")
     add_signature(doc)
+    add_tag(doc, "{%p endif %}")
     add_appendix(doc)
     fix_core_properties(doc.core_properties, "Mẫu văn bản hành chính", "", TEMPLATE_DATE)
     buffer = io.BytesIO()

@@ -370,6 +370,7 @@ def letterhead(plan: Plan, run_date: dt.date, kind: str, code: str, subject: str
         "recipients": [],
         "signer": {"title": issuer.signer_title.upper(), "name": issuer.signer_name},
         "appendix": None,
+        "appendix_only": False,
         "run_date": run_date.isoformat(),
     }
 
@@ -383,6 +384,31 @@ def coverage_blocks(note: str) -> list[dict]:
     """The sentence saying which quarters the figures lack, under the opening paragraph (so it
     stands on the first page), or nothing."""
     return [para(f"Lưu ý: {note} Các số liệu dưới đây chưa bao gồm các quý này.")] if note else []
+
+
+def move_long_tables(blocks: list[dict], limit: int, appendix_file: str,
+                     workbook_file: str) -> tuple[list[dict], list[dict]]:
+    """The report's blocks with every table longer than `limit` rows moved out, and the
+    appendix's blocks (each moved table under its report section's heading, numbered I, II…).
+    In the report, a sentence points to the appendix and the workbook where the table stood;
+    a lead paragraph ending with ':' ends with '.' instead. Short tables stay."""
+    kept: list[dict] = []
+    appendix: list[dict] = []
+    section = ""
+    for block in blocks:
+        if block["type"] == "heading1":
+            section = block["text"].split(". ", 1)[-1]
+        if block["type"] != "table" or len(block["rows"]) <= limit:
+            kept.append(block)
+            continue
+        number = _roman(sum(b["type"] == "heading1" for b in appendix) + 1)
+        appendix += [heading(f"{number}. {section}", 1), block]
+        if kept and kept[-1]["type"] == "para" and kept[-1]["text"].endswith(":"):
+            kept[-1] = para(kept[-1]["text"][:-1] + ".")
+        kept.append(para(f"Danh sách chi tiết ({count(len(block['rows']))} dòng) tại mục "
+                         f"{number} Phụ lục kèm theo Báo cáo này (tệp {appendix_file}) và "
+                         f"trong bảng tổng hợp {workbook_file}."))
+    return kept, appendix
 
 
 def appendix_note(kind_code: str, kind_word: str, issuer: Issuer, year: int, who: str) -> str:

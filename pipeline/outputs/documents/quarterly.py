@@ -40,12 +40,15 @@ from pipeline.outputs.documents.blocks import (
     _unit_name,
     _yes,
     _yes_flags,
+    appendix_note,
     capitalize_first,
     chart,
     compare_text,
     count,
     distribution,
+    keep_together,
     letterhead,
+    move_long_tables,
     number_sections,
     number_subsections,
     outstanding_rows,
@@ -395,14 +398,44 @@ def period_report_context(report: PeriodReport) -> dict:
 
 
 # ---- the public writers ----------------------------------------------------------------------
+APPENDIX = "PhuLuc_"  # the appendix file of a quarterly report: PhuLuc_<period>.docx
+
+
 def write_period_documents(report: PeriodReport, out_dir: Path) -> list[Path]:
-    """BaoCao_<period>.docx and .html, NguoiTotViecTot_<period>.docx."""
+    """BaoCao_<period>.docx and .html, NguoiTotViecTot_<period>.docx and, when a table of the
+    report is longer than the plan's `list_limit`, PhuLuc_<period>.docx holding it (the .html
+    shows it as its appendix section)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with _frames_read_once():
         context = period_report_context(report)
+        appendix_file = f"{APPENDIX}{report.period}.docx"
+        body, moved = move_long_tables(context["blocks"], report.plan.reports.list_limit,
+                                       appendix_file, f"TongHop_{report.period}.xlsx")
+        signed = {**context, "blocks": body}
         deeds = deeds_list_context(report)
         name = f"BaoCao_{report.period}"
-        return [render_docx(context, out_dir / f"{name}.docx"),
-                render_html(context, out_dir / f"{name}.html"),
-                render_docx(deeds, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
+        appendix = _appendix(report, moved) if moved else None
+        paths = [render_docx(signed, out_dir / f"{name}.docx"),
+                 render_html({**signed, "appendix": appendix}, out_dir / f"{name}.html"),
+                 render_docx(deeds, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
+        if appendix:
+            paths.append(render_docx({**signed, "appendix": appendix, "appendix_only": True},
+                                     out_dir / appendix_file))
+        return paths
+
+
+def _appendix(report: PeriodReport, blocks: list[dict]) -> dict:
+    issuer = report.plan.issuer_on(report.run_date)
+    return {"kind": "PHỤ LỤC",
+            "subject": keep_together(f"Danh sách chi tiết kèm theo Báo cáo kết quả xây dựng "
+                                     f"điển hình tiên tiến {report.period.label}"),
+            "note": appendix_note("BC", "Báo cáo", issuer, report.run_date.year,
+                                  proper_name(issuer.name)),
+            "blocks": blocks}
+
+
+def signed_documents(paths: list[Path]) -> list[Path]:
+    """The documents converted to PDF: all but the appendix (a working list that can run to
+    hundreds of pages; its rows are also in the workbook)."""
+    return [p for p in paths if not p.name.startswith(APPENDIX)]

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
@@ -37,10 +38,10 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from pipeline.intake.cache import program_digest
+from pipeline.outputs.documents import blocks
 from pipeline.outputs.documents.blocks import (
     DOCX_TEMPLATE,
     HTML_TEMPLATE,
-    PDF_TIMEOUT,
     TABLE_LAYOUTS,
     TEMPLATES,
     align_class,
@@ -353,32 +354,95 @@ def fix_pdf(data: bytes, day: dt.date) -> bytes:
     return _PDF_HASHES.sub(same_length, dated)
 
 
+class PdfConversion:
+    """PDFs of .docx files made by LibreOffice (`soffice --headless`) while the caller goes on.
+
+    LibreOffice works in a private temporary folder (its profile, copies of the documents and
+    its output), so no lock or temporary file of its can appear beside the outputs; only a
+    finished PDF (whole: `%PDF` … `%%EOF`) is written into `out_dir`, made reproducible with
+    `day`. `finish()` waits (at most `timeout` seconds from the start) and returns the PDFs
+    made and one Vietnamese line per document without one, saying why. Without LibreOffice,
+    nothing happens and nothing is said (the PDFs are optional)."""
+
+    def __init__(self, paths: Iterable[Path], out_dir: Path, day: dt.date | None = None,
+                 timeout: float | None = None):
+        self.docs = [Path(p) for p in paths if Path(p).suffix == ".docx"]
+        self.out_dir, self.day = Path(out_dir), day
+        self.timeout = blocks.PDF_TIMEOUT if timeout is None else timeout
+        self.process: subprocess.Popen | None = None
+        self.work: tempfile.TemporaryDirectory | None = None
+        self.started = 0.0
+
+    def start(self) -> PdfConversion:
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if not soffice or not self.docs:
+            return self
+        self.work = tempfile.TemporaryDirectory(prefix="dhtt-lo-")
+        root = Path(self.work.name)
+        (root / "in").mkdir()
+        copies = []
+        for doc in self.docs:
+            copies.append(root / "in" / doc.name)
+            shutil.copyfile(doc, copies[-1])
+        command = [soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}",
+                   "--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf",
+                   "--outdir", str(root / "out"), *map(str, copies)]
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        return self
+
+    def finish(self) -> tuple[list[Path], list[str]]:
+        if self.process is None:
+            return [], []
+        problem = ""
+        try:
+            left = self.timeout - (time.monotonic() - self.started)
+            code = self.process.wait(timeout=max(left, 0.1))
+            if code:
+                problem = f"LibreOffice báo lỗi (mã {code})"
+        except subprocess.TimeoutExpired:
+            self._kill()
+            problem = f"LibreOffice chạy quá {self.timeout:g} giây nên đã bị dừng"
+        made, failed = [], []
+        out = Path(self.work.name) / "out"
+        for doc in self.docs:
+            made_pdf = out / f"{doc.stem}.pdf"
+            data = made_pdf.read_bytes() if made_pdf.is_file() else b""
+            if data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]:
+                target = self.out_dir / made_pdf.name
+                target.write_bytes(fix_pdf(data, self.day) if self.day else data)
+                made.append(target)
+            else:
+                failed.append(f"Không tạo được bản PDF của {doc.name}: "
+                              f"{problem or 'LibreOffice không tạo ra tệp PDF'}.")
+        self.close()
+        return made, failed
+
+    def _kill(self) -> None:
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, 9)
+        self.process.wait()
+
+    def close(self) -> None:
+        """Stop LibreOffice if it still runs and remove its folder (also when the run fails)."""
+        if self.process is not None and self.process.poll() is None:
+            self._kill()
+        if self.work is not None:
+            self.work.cleanup()
+            self.work = None
+
+    def __enter__(self) -> PdfConversion:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def convert_to_pdf(paths: Iterable[Path], out_dir: Path, day: dt.date | None = None
                    ) -> list[Path]:
-    """PDFs of the .docx files by LibreOffice (`soffice --headless`); [] when not installed.
-
-    Runs with a private profile (so parallel runs do not collide) and a timeout. With `day`,
-    the PDFs' creation and modification dates are set to it.
-    """
-    docs = [Path(p) for p in paths if Path(p).suffix == ".docx"]
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice or not docs:
-        return []
+    """PDFs of the .docx files by LibreOffice, waiting for them; [] when not installed."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dhtt-lo-") as profile:
-        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                   "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir),
-                   *map(str, docs)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            process.wait(timeout=PDF_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-    pdfs = [out_dir / f"{d.stem}.pdf" for d in docs if (out_dir / f"{d.stem}.pdf").exists()]
-    if day is not None:
-        for pdf in pdfs:
-            pdf.write_bytes(fix_pdf(pdf.read_bytes(), day))
-    return pdfs
+    with PdfConversion(paths, out_dir, day) as conversion:
+        return conversion.finish()[0]
