@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import imaplib
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,10 @@ def connect(endpoint: Endpoint, settings: MailSettings) -> BaseMailBox:
     except Exception as exc:  # every failure becomes one line
         raise connection_error(exc, endpoint, settings) from None
     try:
-        box.login(endpoint.user, endpoint.password, initial_folder=None)
+        if (endpoint.user + endpoint.password).isascii():
+            box.login(endpoint.user, endpoint.password, initial_folder=None)
+        else:  # LOGIN takes ASCII only: AUTHENTICATE PLAIN carries UTF-8
+            box.login_utf8(endpoint.user, endpoint.password, initial_folder=None)
         box.folder.set(endpoint.folder)
     except Exception as exc:
         _close(box)
@@ -91,7 +95,8 @@ def fetch_mail(plan: Plan, inputs: Path, outputs: Path, settings: MailSettings,
             return _fetch(box, plan, inputs, settings, imported, listed, pool, progress)
     except MailError:
         raise
-    except (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError) as exc:
+    except (ImapToolsError, imaplib.IMAP4.error, ConnectionError, TimeoutError, EOFError,
+            ssl.SSLError) as exc:
         raise connection_error(exc, endpoint, settings) from None
     finally:
         _close(box)
