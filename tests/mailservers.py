@@ -227,7 +227,7 @@ class SmtpServer:
             ok = (isinstance(auth_data, LoginPassword)
                   and auth_data.login.decode() == server.user
                   and auth_data.password.decode("utf-8") == server.password)
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(self.cert), str(key))

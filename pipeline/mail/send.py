@@ -150,7 +150,7 @@ def connect_smtp(endpoint: Endpoint, settings: MailSettings) -> smtplib.SMTP:
         if endpoint.security == "starttls":
             smtp.starttls(context=tls_context(settings))
         if endpoint.user:
-            smtp.login(endpoint.user, endpoint.password)
+            _login(smtp, endpoint)
     except MailError:
         raise
     except Exception as exc:  # every failure becomes one line
@@ -158,6 +158,18 @@ def connect_smtp(endpoint: Endpoint, settings: MailSettings) -> smtplib.SMTP:
             smtp.close()
         raise connection_error(exc, endpoint, settings) from None
     return smtp
+
+
+def _login(smtp: smtplib.SMTP, endpoint: Endpoint) -> None:
+    """AUTH PLAIN when offered (one exchange: a refusal is a clear 535), else smtplib's own
+    choice among the mechanisms the server offers."""
+    smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered:
+        smtp.login(endpoint.user, endpoint.password)
+        return
+    smtp.user, smtp.password = endpoint.user, endpoint.password
+    smtp.auth("PLAIN", smtp.auth_plain)
 
 
 def _send_one(smtp: smtplib.SMTP, sender: str, out: Outgoing) -> str:

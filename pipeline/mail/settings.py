@@ -182,8 +182,13 @@ def tls_context(settings: MailSettings) -> ssl.SSLContext:
                         "phải chứng chỉ PEM.") from None
 
 
+SCRUB_FROM = 6  # characters: a shorter password could be a word of a message, and mangle it
+
+
 def scrub(text: str, settings: MailSettings | None) -> str:
-    """`text` with every password replaced by ***."""
+    """`text` with every password replaced by ***. Messages are written never to hold one;
+    this guards the --debug traceback against a library that would quote it."""
     for secret in settings.passwords() if settings else []:
-        text = text.replace(secret, "***")
+        if len(secret) >= SCRUB_FROM:
+            text = text.replace(secret, "***")
     return text
