@@ -11,6 +11,7 @@ PERIOD  ?=
 YEAR    ?=
 RUN_DATE ?=
 FILE    ?=
+SEND    ?=
 
 OPTS = --inputs $(INPUTS) --config $(CONFIG) $(if $(RUN_DATE),--run-date $(RUN_DATE))
 # A run that completed is a success for make (status 0 or 1: problems in units' files are the
@@ -20,7 +21,7 @@ OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
 .PHONY: help install report annual so-ket tong-ket templates check test test-fast lint golden bench \
-        bench-smoke check-render samples clean
+        bench-smoke check-render samples clean mail-fetch mail-send mail-remind
 
 help: ## Liệt kê các lệnh
 	@echo "ĐHTT – các lệnh make:"
@@ -52,6 +53,15 @@ templates: install ## Tạo mẫu trống cho các đơn vị vào outputs/mau/ 
 check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường/dẫn/tệp.xlsx
 	@test -n "$(FILE)" || { echo "Hãy chỉ tệp cần kiểm tra: make check FILE=đường/dẫn/tệp.xlsx"; exit 2; }
 	@$(RUN) check "$(FILE)" $(OPTS); $(OK12)
+
+mail-fetch: install ## Nhận thư mới của các đơn vị từ hộp thư Văn phòng vào inputs/<kỳ>/
+	@$(RUN) mail fetch --inputs $(INPUTS) --outputs $(OUTPUTS) --config $(CONFIG); $(OK12)
+
+mail-send: install ## Thư phản hồi cho các đơn vị (PERIOD=…; xem trước, SEND=1 để gửi thật)
+	@$(RUN) mail send $(if $(PERIOD),--period $(PERIOD)) --inputs $(INPUTS) --outputs $(OUTPUTS) --config $(CONFIG) $(if $(SEND),--send); $(OK12)
+
+mail-remind: install ## Nhắc đơn vị chưa nộp báo cáo (PERIOD=…; xem trước, SEND=1 để gửi thật)
+	@$(RUN) mail remind $(if $(PERIOD),--period $(PERIOD)) $(OPTS) --outputs $(OUTPUTS) $(if $(SEND),--send); $(OK12)
 
 test: install ## Chạy bộ kiểm thử
 	$(BIN)/python -m pytest

@@ -94,7 +94,7 @@ def usage_error_text(error: Exception) -> str | None:
         guess = f" Có phải là {found.group(3)}?" if found.group(3) else ""
         return f"Không có lệnh '{found.group(2)}'.{guess}"
     if message == "Missing command.":
-        return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check)."
+        return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check, mail)."
     return None
 
 
@@ -354,6 +354,12 @@ def _summary(folder: Path, status: int) -> None:
         out.print(f"[bold yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
     verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
     out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False, soft_wrap=True)
+
+
+# The mail channel's group (pipeline/mail/commands.py) uses the options declared above.
+from pipeline.mail.commands import mail_app  # noqa: E402
+
+app.add_typer(mail_app, name="mail")
 
 
 def main() -> None:  # pragma: no cover - console entry point

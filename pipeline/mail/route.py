@@ -1,0 +1,116 @@
+"""Where one fetched message goes: its identity, its period folder(s) and its file name.
+
+Enters: the plan, a message's raw bytes, and a `ReaderPool` (the hardened reader, whose workers
+read the attached workbooks' covers). Leaves: `Routed` — the message's identity (Message-ID,
+or the SHA-256 of its bytes), the unit it comes from, the periods it belongs to (the covers'
+periods; when no cover names one, the period whose submission window holds its `Date`) and
+the `.eml` name it is saved under (the same name on every run, so a rerun never doubles it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import hashlib
+import re
+from dataclasses import dataclass
+
+from pipeline.config import Plan
+from pipeline.intake.discover import open_email, sender_of, sent_at
+from pipeline.intake.parse import find_sheet, read_cover
+from pipeline.intake.period import cover_period
+from pipeline.intake.readers import ReaderPool
+from pipeline.periods import Period, periods_between
+from pipeline.sources import RawBook, UnreadableFile
+from pipeline.text import clean
+from schemas.sheets import COVER
+
+_ID = re.compile(r"<([^<>\s]+)>")
+
+
+@dataclass(frozen=True)
+class Routed:
+    key: str  # "<message-id>" or "sha256:<hex>"
+    sender: str | None
+    unit: str  # the plan's unit code, or "" when neither the sender nor a cover names one
+    known_sender: bool  # the From address is a unit's registered address
+    workbooks: int  # workbook attachments
+    periods: tuple[Period, ...]
+    sent: dt.datetime | None  # Date, Vietnam time
+    file_name: str
+
+
+def message_key(message_id: str | None, data: bytes | None = None) -> str | None:
+    """The identity of a message: its Message-ID (angle brackets kept), else the SHA-256 of
+    its bytes (None when the bytes are not known yet)."""
+    found = _ID.search(message_id or "")
+    if found:
+        return f"<{found.group(1)}>"
+    if data is None:
+        return None
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def route(plan: Plan, data: bytes, key: str, pool: ReaderPool) -> Routed:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    sender = sender_of(message)
+    sent = sent_at(message)
+    known = _unit_of_sender(plan, sender)
+    attachments = open_email("thu.eml", data)
+    periods: list[Period] = []
+    cover_unit = ""
+    for book in pool.read_each(attachments) if attachments else ():
+        period = cover_period(book)
+        in_plan = period is not None and plan.first_period <= period <= plan.last_period
+        if in_plan and period not in periods:
+            periods.append(period)
+        cover_unit = cover_unit or _cover_unit(plan, book)
+    if not periods:
+        fallback = window_period(plan, sent.date() if sent else None)
+        periods = [fallback] if fallback else []
+    unit = known or cover_unit
+    return Routed(key=key, sender=sender, unit=unit, known_sender=bool(known),
+                  workbooks=len(attachments), periods=tuple(sorted(periods)), sent=sent,
+                  file_name=file_name(key, sent, unit))
+
+
+def window_period(plan: Plan, day: dt.date | None) -> Period | None:
+    """The period whose submission window holds `day`: after the previous period's deadline,
+    up to and including its own. None when no period of the plan has it (or no date)."""
+    if day is None:
+        return None
+    for period in periods_between(plan.first_period, plan.last_period):
+        if plan.deadline(period.previous()) < day <= plan.deadline(period):
+            return period
+    return None
+
+
+def file_name(key: str, sent: dt.datetime | None, unit: str) -> str:
+    """`2025-10-05_TTKD_3fa2c1d8e0b4.eml`: the date sent, the unit, 12 hex of the identity."""
+    day = f"{sent:%Y-%m-%d}" if sent else "khong-ngay"
+    return f"{day}_{unit or 'khac'}_{identity_tag(key)}.eml"
+
+
+def identity_tag(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _unit_of_sender(plan: Plan, sender: str | None) -> str:
+    if not sender:
+        return ""
+    for unit in plan.units:
+        if unit.email and unit.email.strip().lower() == sender:
+            return unit.code
+    return ""
+
+
+def _cover_unit(plan: Plan, book: RawBook | UnreadableFile) -> str:
+    if isinstance(book, UnreadableFile):
+        return ""
+    covers = find_sheet(book, COVER)
+    if not covers:
+        return ""
+    value = read_cover(covers[0][1]).get("ma_don_vi", (None, ""))[0]
+    code = clean(value).upper()
+    return code if plan.unit(code) else ""
