@@ -1379,8 +1379,8 @@ def _vote_sheet(book, fmt: _Formats, ctx: _Context, vote) -> None:
                "Ngưỡng", "Tỷ lệ thông qua", "Kết quả", "Đề xuất sau biểu quyết", "Ghi chú"]
     kinds = ["int", "text", "text", "text", "text", "count", "count", "count", "count", "count",
              "score", "score", "centered", "centered", "text", "long"]
-    sheet.fixed.update({0: 5, 1: 24, 2: 12, 3: 24, 4: 11, 10: 9, 11: 9, 12: 10, 13: 14, 14: 30,
-                        15: 40})
+    sheet.fixed.update({0: 5, 1: 24, 2: 12, 3: 24, 4: 11, 5: 8, 6: 9, 7: 9, 8: 9, 9: 10, 10: 9,
+                        11: 9, 12: 10, 13: 15, 14: 30, 15: 40})
     _titles(sheet, len(headers), f"KẾT QUẢ BIỂU QUYẾT CỦA {vote.council.upper()} NĂM "
             f"{vote.year}", ctx.subtitle)
     met = "đạt" if vote.quorum_met else "chưa đạt"
@@ -1411,8 +1411,9 @@ def _vote_sheet(book, fmt: _Formats, ctx: _Context, vote) -> None:
         line = book.add_chart({"type": "line"})
         line.add_series({"name": "Ngưỡng thông qua", "categories": [name, top + 1, 2, last, 2],
                          "values": [name, top + 1, 11, last, 11],
-                         "line": {"color": "#C0504D", "width": 2, "dash_type": "dash"},
-                         "marker": {"type": "none"}})
+                         "line": {"none": True},
+                         "marker": {"type": "dash", "size": 9,
+                                    "border": {"color": "#C0504D"}, "fill": {"color": "#C0504D"}}})
         chart.combine(line)
         _chart_fonts(chart, "Tỷ lệ đồng ý của từng đề xuất so với ngưỡng thông qua")
         chart.set_y_axis({"min": 0, "max": 1, "major_unit": 0.1, "num_format": "0%",

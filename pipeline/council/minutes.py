@@ -134,7 +134,7 @@ def _results(plan: Plan, vote: Vote) -> list[dict]:
     for i, r in enumerate(vote.table.to_dict("records"), start=1):
         result = r["ket_qua"]
         if r["de_xuat_thong_qua"] and r["de_xuat_thong_qua"] != r["de_xuat"]:
-            result = f"{result}; chuyển {SHORT[r['de_xuat_thong_qua']]}"
+            result = f"{result}, chuyển {SHORT[r['de_xuat_thong_qua']]}"
         rows.append([str(i), f"{r['ten']} ({_unit(plan, r['ma_don_vi'])})",
                      SHORT.get(r["de_xuat"], r["de_xuat"]), count(r["dong_y"]),
                      count(r["khong_dong_y"]), count(r["khong_bo_phieu"]), count(r["chua_gui"]),

@@ -23,9 +23,9 @@ from pipeline.documents import TEMPLATES, fix_core_properties, fixed_zip
 MINUTES_TEMPLATE = TEMPLATES / "bien_ban.docx"
 # per column (width in mm, align); the text area is 165 mm wide
 LAYOUTS: dict[str, tuple[tuple[int, str], ...]] = {
-    "votes": ((10, "center"), (45, "left"), (22, "center"), (14, "center"), (14, "center"),
-              (14, "center"), (13, "center"), (15, "center"), (18, "center")),
-    "members": ((10, "center"), (50, "left"), (60, "left"), (45, "left")),
+    "votes": ((11, "center"), (34, "left"), (18, "center"), (17, "center"), (17, "center"),
+              (17, "center"), (17, "center"), (15, "center"), (19, "center")),
+    "members": ((12, "center"), (48, "left"), (60, "left"), (45, "left")),
 }
 
 

@@ -36,9 +36,9 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 def write_sample_ballots(plan: Plan, inputs: Path, year: int, meeting: dt.date,
                          seed: int = 2025) -> list[Path]:
+    from pipeline.periods import Period
     from pipeline.review import build_annual
     from pipeline.run import load_scored
-    from pipeline.periods import Period
 
     history = load_scored(plan, inputs, Period(year, 4), meeting)
     listed = proposals(build_annual(plan, year, meeting, history).evaluations)
