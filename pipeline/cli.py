@@ -244,9 +244,12 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
         return
     path = outputs / str(year) / "data" / "bieu_quyet.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        results = [row["ket_qua"] for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
+    results = [row["ket_qua"] for row in rows]
     passed = results.count("Thông qua")
+    moved = sum(1 for row in rows if row["ket_qua"] != "Thông qua" and row["de_xuat_thong_qua"])
     out.print(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
+              + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
               + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
               + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}.",
               highlight=False, soft_wrap=True)

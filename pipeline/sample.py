@@ -975,7 +975,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = generate(plan, periods_between(first, last), args.out, args.seed,
                      rows_per_unit=args.rows_per_unit, mistakes=not args.no_mistakes,
                      late_unit=args.late_unit or None)
-    if not args.no_ballots and plan.council.members:  # the council's returned ballots (issue 14)
+    # the council's returned ballots (issue 14), for the plan's last year when the sample
+    # reaches it: the council's vote on that year's evaluation
+    if not args.no_ballots and plan.council.members and last.year == plan.plan.last_year:
         from pipeline.council.sample import write_sample_ballots
 
         paths += write_sample_ballots(plan, args.out, last.year, dt.date(last.year, 12, 20),

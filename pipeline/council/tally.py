@@ -150,8 +150,11 @@ def statement(vote: Vote) -> str:
         return (f"Cuộc biểu quyết của {vote.council} ngày {day} chưa đủ số phiếu "
                 f"({len(vote.present)}/{len(vote.members)} thành viên gửi phiếu) nên chưa có "
                 "đề xuất nào được thông qua; chưa đề nghị khen thưởng.")
-    passed = int((vote.table["de_xuat_thong_qua"] != "").sum())
+    passed = int((vote.table["ket_qua"] == PASSED).sum())
+    moved = len(vote.fallbacks)
+    also = (f", {moved} đề xuất Bằng khen không đủ tỷ lệ được chuyển thành Giấy khen"
+            if moved else "")
     return (f"Chỉ các đề xuất được {vote.council} biểu quyết thông qua tại cuộc họp ngày "
-            f"{day} được đưa vào danh sách đề nghị ({passed}/{len(vote.table)} đề xuất; "
-            f"{len(vote.present)}/{len(vote.members)} thành viên gửi phiếu; biên bản họp kèm "
-            "theo).")
+            f"{day} được đưa vào danh sách đề nghị ({passed}/{len(vote.table)} đề xuất được "
+            f"thông qua{also}; {len(vote.present)}/{len(vote.members)} thành viên gửi phiếu; "
+            "biên bản họp kèm theo).")
