@@ -88,7 +88,7 @@ def test_the_sample_vote(annual):
 
 
 def test_outputs_of_the_vote(annual):
-    plan, folder, *_ = annual
+    _, folder, *_ = annual
     minutes = _text(folder / "BienBan_HoiDong_2025.docx")
     for text in ("BIÊN BẢN", "Họp Hội đồng Thi đua - Khen thưởng Sở", "THƯ KÝ",
                  "CHỦ TỊCH HỘI ĐỒNG", "Ngô Thị Thanh Tâm", "Nguyễn Văn Thành",
