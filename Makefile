@@ -12,6 +12,7 @@ YEAR    ?=
 RUN_DATE ?=
 FILE    ?=
 SEND    ?=
+MEETING_DATE ?=
 
 OPTS = --inputs $(INPUTS) --config $(CONFIG) $(if $(RUN_DATE),--run-date $(RUN_DATE))
 # A run that completed is a success for make (status 0 or 1: problems in units' files are the
@@ -20,7 +21,7 @@ RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report annual so-ket tong-ket templates check test test-fast lint golden bench \
+.PHONY: help install report annual ballots so-ket tong-ket templates check test test-fast lint golden bench \
         bench-smoke check-render samples clean mail-fetch mail-send mail-remind
 
 help: ## Liệt kê các lệnh
@@ -38,8 +39,11 @@ install: $(BIN)/.installed ## Tạo môi trường .venv và cài thư viện (t
 report: install ## Tổng hợp một quý (PERIOD=2025-Q2; mặc định: kỳ mới nhất trong inputs/)
 	@$(RUN) report $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
-annual: install ## Đánh giá năm, đề nghị khen thưởng (YEAR=2024; mặc định: năm mới nhất)
-	@$(RUN) annual $(OPTS) --outputs $(OUTPUTS) $(if $(YEAR),--year $(YEAR)); $(OK12)
+annual: install ## Đánh giá năm, đề nghị khen thưởng, kiểm phiếu Hội đồng nếu có (YEAR=2024)
+	@$(RUN) annual $(OPTS) --outputs $(OUTPUTS) $(if $(YEAR),--year $(YEAR)) $(if $(MEETING_DATE),--meeting-date $(MEETING_DATE)); $(OK12)
+
+ballots: install ## Tạo phiếu bầu cho thành viên Hội đồng Thi đua - Khen thưởng (YEAR=2025)
+	@$(RUN) ballots $(OPTS) --outputs $(OUTPUTS) $(if $(YEAR),--year $(YEAR)) $(if $(MEETING_DATE),--meeting-date $(MEETING_DATE)); $(OK12)
 
 so-ket: install ## Sơ kết giữa kỳ (khoảng thời gian theo cấu hình)
 	@$(RUN) so-ket $(OPTS) --outputs $(OUTPUTS); $(OK12)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import sys
@@ -213,21 +214,70 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
     _guard(debug, job)
 
 
+Year = Annotated[int, typer.Option("--year", metavar="NĂM", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")]
+MeetingDate = Annotated[str, typer.Option("--meeting-date", metavar="NGÀY", help="Ngày họp Hội đồng Thi đua - Khen thưởng, dạng 2025-12-20 hoặc 20/12/2025 (mặc định: ngày tổng hợp); thành viên được tính theo ngày này.")]
+
+
 @app.command("annual", cls=_Command)
-def annual(year: Annotated[int, typer.Option("--year", metavar="NĂM", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")] = 0,
+def annual(year: Year = 0,
            inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
            run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
-           debug: Debug = False) -> None:
-    """Đánh giá hằng năm: xếp hạng, đề nghị Giấy khen, Bằng khen, Biểu dương; tờ trình và dự thảo quyết định."""
+           meeting_date: MeetingDate = "", debug: Debug = False) -> None:
+    """Đánh giá hằng năm: xếp hạng, đề nghị Giấy khen, Bằng khen, Biểu dương; kiểm phiếu Hội đồng (nếu có), biên bản, tờ trình và dự thảo quyết định."""
     from pipeline import run
 
     def job() -> int:
         plan = _plan(config)
         day = _date(run_date)
+        meeting = _date(meeting_date) if meeting_date else day
         chosen = year or run.default_year(inputs)
-        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, config.name, _notice)
+        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, meeting, config.name,
+                                _notice)
         _summary(outputs / str(chosen), status)
+        _vote_summary(inputs, outputs, chosen)
         return status
+
+    _guard(debug, job)
+
+
+def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
+    """One line on the council's vote (issue 14): its outcome, or that there was none."""
+    from pipeline.council.vote import ballot_folder
+
+    folder = ballot_folder(inputs, year)
+    if not folder.is_dir():
+        out.print(f"Chưa có phiếu bầu của Hội đồng (thư mục {folder}): chỉ lập danh sách đề "
+                  "xuất, chưa kiểm phiếu.", highlight=False, soft_wrap=True)
+        return
+    path = outputs / str(year) / "data" / "bieu_quyet.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    results = [row["ket_qua"] for row in rows]
+    passed = results.count("Thông qua")
+    moved = sum(1 for row in rows if row["ket_qua"] != "Thông qua" and row["de_xuat_thong_qua"])
+    out.print(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
+              + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
+              + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
+              + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}.",
+              highlight=False, soft_wrap=True)
+
+
+@app.command("ballots", cls=_Command)
+def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+            run_date: RunDate = "", config: Config = DEFAULT_PLAN,
+            meeting_date: MeetingDate = "", debug: Debug = False) -> None:
+    """Tạo phiếu bầu của Hội đồng Thi đua - Khen thưởng: mỗi thành viên một tệp Excel liệt kê các đề xuất khen thưởng của năm."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        day = _date(run_date)
+        meeting = _date(meeting_date) if meeting_date else day
+        chosen = year or run.default_year(inputs)
+        written = run.run_ballots(plan, chosen, inputs, outputs, day, meeting)
+        out.print(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
+                  f"{outputs / str(chosen) / 'phieu-bau'}.", highlight=False, soft_wrap=True)
+        return 0
 
     _guard(debug, job)
 

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -139,6 +140,89 @@ class Reports(_Model):
     list_limit: int = Field(default=50, ge=5)
 
 
+# ---- the council's vote (issue 14) -------------------------------------------------------------
+ROLES = ("Chủ tịch", "Phó Chủ tịch", "Ủy viên", "Thư ký")
+
+
+def share(value: str | float | int) -> Fraction:
+    """A share as written in the plan ("2/3", 0.5, 1) as an exact fraction; ValueError if not."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    try:
+        return Fraction(str(value).strip())  # str(0.9) is "0.9": exactly 9/10
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(value) from None
+
+
+class CouncilMember(Dated):
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Z0-9]+$")
+    name: str = Field(min_length=1)
+    role: Literal["Chủ tịch", "Phó Chủ tịch", "Ủy viên", "Thư ký"]
+    title: str = ""  # the member's own position (chức vụ), printed in the minutes
+    unit: str = ""  # a unit code of the plan, when the member belongs to one
+
+
+class VoteRule(_Model):
+    threshold: str | float
+    strict: bool
+
+    @field_validator("threshold")
+    @classmethod
+    def _share(cls, value: str | float) -> str | float:
+        try:
+            ok = 0 <= share(value) < 1
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"'{value}' phải là một tỷ lệ từ 0 đến dưới 1, ví dụ 0.5 hoặc 9/10")
+        return value
+
+    @property
+    def fraction(self) -> Fraction:
+        return share(self.threshold)
+
+
+class Council(_Model):
+    name: str = Field(default="Hội đồng Thi đua - Khen thưởng Sở", min_length=1)
+    place: str = ""  # where the council meets, printed in the minutes
+    quorum: str | float = "2/3"
+    recuse_own_unit: bool = False
+    fallback_to_giay_khen: bool = True
+    kinds: dict[str, VoteRule] = {}  # per annual proposal (the exact `de_xuat` string)
+    members: list[CouncilMember] = []
+
+    @field_validator("quorum")
+    @classmethod
+    def _quorum(cls, value: str | float) -> str | float:
+        try:
+            ok = 0 < share(value) <= 1
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"'{value}' phải là một tỷ lệ lớn hơn 0 và không quá 1, ví dụ 2/3")
+        return value
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, value: dict[str, VoteRule]) -> dict[str, VoteRule]:
+        from pipeline.model import ANNUAL_PROPOSALS  # model imports this module
+
+        for kind in value:
+            if kind not in ANNUAL_PROPOSALS:
+                allowed = "; ".join(f'"{k}"' for k in ANNUAL_PROPOSALS)
+                raise ValueError(f"'{kind}' không phải một đề xuất khen thưởng hằng năm; chỉ "
+                                 f"nhận: {allowed}")
+        return value
+
+    @property
+    def quorum_fraction(self) -> Fraction:
+        return share(self.quorum)
+
+    def members_on(self, day: dt.date) -> list[CouncilMember]:
+        """The members who vote at a meeting on `day`, in the plan's order."""
+        return [m for m in self.members if m.valid_on(day)]
+
+
 class Plan(_Model):
     plan: PlanInfo
     issuers: list[Issuer] = Field(min_length=1)
@@ -150,6 +234,7 @@ class Plan(_Model):
     awards: Awards
     deadlines: Deadlines
     reviews: dict[Literal["so-ket", "tong-ket"], Review]
+    council: Council = Council()
     source_hash: str = ""
 
     @model_validator(mode="after")
@@ -169,6 +254,7 @@ class Plan(_Model):
                     f"movements {m.code}: điểm tối đa tiêu chí chung và cụ thể cộng lại là "
                     f"{total}, phải bằng 100"
                 )
+        _coherent_council(self)
         return self
 
     # --- lookups used by every stage -------------------------------------------------
@@ -283,6 +369,17 @@ class _Lookups:
 
 def _sources(plan: Plan) -> tuple[list, ...]:
     return (plan.units, plan.movements, plan.general_criteria)
+
+
+def _coherent_council(plan: Plan) -> None:
+    """Member codes unique, members' units those of the plan (issue 14)."""
+    members = plan.council.members
+    _unique("council.members", [m.code for m in members])
+    units = {u.code for u in plan.units}
+    for i, m in enumerate(members, start=1):
+        if m.unit and m.unit not in units:
+            raise ValueError(f"council.members[mục thứ {i}, {m.code}].unit: '{m.unit}' không "
+                             "phải mã đơn vị của kế hoạch (mục [[units]])")
 
 
 def _unique(what: str, codes: list[str]) -> None:

@@ -66,6 +66,21 @@ CODES = {
     "H01": "điều chỉnh không khớp điểm đã tiếp nhận",
     "H02": "tiêu chí không thuộc phong trào của điển hình",
     "H03": "điểm của Hội đồng không hợp lệ",
+    # the council members' ballots (issue 14: pipeline/council/intake.py)
+    "P01": "không xác định được thành viên Hội đồng",
+    "P02": "thành viên không thuộc Hội đồng vào ngày họp",
+    "P03": "phiếu bầu của năm khác",
+    "P04": "mã phiếu khác danh sách đề xuất hiện hành",
+    "P05": "phiếu bị thay thế bởi phiếu sau của cùng thành viên",
+    "P06": "điển hình không có trong danh sách đề xuất",
+    "P07": "dòng phiếu bị sửa (tên hoặc đề xuất khác danh sách)",
+    "P08": "điển hình có ý kiến hai lần trong phiếu",
+    "P09": "ý kiến về điển hình của đơn vị mình không được tính",
+    "P10": "phiếu thiếu ý kiến hợp lệ về một đề xuất",
+    "P11": "thiếu trang Phiếu bầu hoặc cột Ý kiến",
+    "P12": "ngày bỏ phiếu không hợp lệ",
+    "P13": "họ tên trên phiếu khác danh sách Hội đồng",
+    "P14": "thiếu trang Thông tin của phiếu bầu",
 }
 
 

@@ -57,6 +57,7 @@ GIAY_KHEN = "Đề nghị Giám đốc Sở tặng Giấy khen"
 BANG_KHEN = "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen"
 PRAISE = "Biểu dương"
 PERIOD_EXEMPLAR = "Điển hình tiêu biểu giai đoạn"
+ANNUAL_PROPOSALS = (BANG_KHEN, GIAY_KHEN, PRAISE)  # what the council votes on (issue 14)
 
 # submission statuses
 ON_TIME, LATE, MISSING, REJECTED = "Đúng hạn", "Muộn", "Chưa nộp", "Bị từ chối"
@@ -105,6 +106,9 @@ class AnnualReport:
     previous: pd.DataFrame | None  # the previous year's evaluations (same columns) or None
     quarters: list[PeriodReport] = field(default_factory=list)  # the year's quarters with data
     coverage: str = ""  # the quarters the figures lack, one Vietnamese sentence ("" when none)
+    # the council's vote on the proposals (pipeline.council.tally.Vote), when its ballots
+    # were read (inputs/<year>-hoi-dong/); None: proposals only
+    vote: object | None = None
 
 
 @dataclass

@@ -14,6 +14,10 @@ import pandas as pd
 
 from pipeline import model
 from pipeline.config import Plan
+from pipeline.council import vote as council_vote
+from pipeline.council.ballots import write_ballots
+from pipeline.council.members import NoCouncil, proposals
+from pipeline.council.tally import voted_report
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
 from pipeline.intake.discover import discover
@@ -344,9 +348,11 @@ def default_year(inputs: Path) -> int:
 
 
 def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date,
-               pdf: bool = True, config_name: str = "",
-               say: Callable[[str], None] = _quiet) -> int:
-    """`annual`: the year's evaluation and proposals into outputs/<year>/."""
+               pdf: bool = True, meeting_date: dt.date | None = None,
+               config_name: str = "", say: Callable[[str], None] = _quiet) -> int:
+    """`annual`: the year's evaluation and proposals into outputs/<year>/; with the council's
+    ballots in inputs/<year>-hoi-dong/, their tally, the minutes, and documents listing only
+    what passed."""
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
     periods_in(inputs)
@@ -355,11 +361,27 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     coverage = data_coverage(inputs, quarters, run_date, f"năm {year}")
     report = dataclasses.replace(build_annual(plan, year, run_date, history),
                                  coverage=coverage["ghi_chu"])
+    # the council's vote, when its members' ballots are in inputs/<year>-hoi-dong/
+    folder = council_vote.ballot_folder(inputs, year)
+    if folder.is_dir():
+        with ReaderPool() as pool:
+            _, books, found, _ = read_period(folder, pool)
+            books = list(books)
+        try:
+            vote = council_vote.take_vote(plan, report, books, found, meeting_date or run_date,
+                                          run_date)
+        except NoCouncil as exc:
+            raise RunError(str(exc)) from None
+        report = dataclasses.replace(report, vote=vote)
 
     def build(out: Path) -> None:
+        council_vote.keep_ballots(outputs / str(year), out)
         workbook = out / f"TongHop_{year}.xlsx"
         with alongside(lambda: write_annual_workbook(report, workbook), workbook.name):
-            documents = write_annual_documents(report, out)
+            documents = write_annual_documents(voted_report(report), out)
+            if report.vote is not None:
+                documents.append(council_vote.write_vote_files(plan, report.vote, out,
+                                                               config_name))
             with _pdfs(documents, out, run_date, pdf) as conversion:
                 write_csv(report.evaluations, model.DE_XUAT, out / "data" / "de_xuat.csv")
                 write_summary_manifest(plan, str(year), run_date, config_name, inputs,
@@ -367,7 +389,31 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
                 _finish_pdfs(conversion, say)
 
     publish(outputs / str(year), build)
-    return 0
+    return council_vote.vote_status(report.vote)
+
+
+def run_ballots(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.date,
+                meeting_date: dt.date | None = None) -> list[Path]:
+    """`ballots`: one ballot per member valid on the meeting date, for the year's proposals,
+    into outputs/<year>/phieu-bau/ (issue 14)."""
+    if not plan.plan.first_year <= year <= plan.plan.last_year:
+        raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
+    periods_in(inputs)
+    history = load_scored(plan, inputs, Period(year, 4), run_date, outputs)
+    report = build_annual(plan, year, run_date, history)
+    listed = proposals(report.evaluations)
+    target = outputs / str(year) / council_vote.BALLOTS_OUT
+    written: list[Path] = []
+
+    def build(out: Path) -> None:
+        written.extend(target / p.name for p in write_ballots(
+            plan, year, run_date, meeting_date or run_date, listed, out))
+
+    try:
+        publish(target, build)
+    except NoCouncil as exc:
+        raise RunError(str(exc)) from None
+    return written
 
 
 def data_coverage(inputs: Path, periods: list[Period], run_date: dt.date, scope: str) -> dict:

@@ -48,12 +48,13 @@ def _docx_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def unfinished_year(tmp_path_factory):
-    """The sample inputs without 2025-Q3: an annual run in October sees Q1 and Q2 only."""
+    """The sample inputs without 2025-Q3 (and without the council's ballots): an annual run in
+    October sees Q1 and Q2 only."""
     if not (SAMPLE / "2025-Q2").is_dir():
         pytest.skip("sample inputs not generated")
     base = tmp_path_factory.mktemp("annual")
     inputs = base / "inputs"
-    shutil.copytree(SAMPLE, inputs, ignore=shutil.ignore_patterns("2025-Q3"))
+    shutil.copytree(SAMPLE, inputs, ignore=shutil.ignore_patterns("2025-Q3", "*-hoi-dong"))
     result = CliRunner().invoke(app, ["annual", "--year", "2025", "--inputs", str(inputs),
                                       "--outputs", str(base / "out"), "--run-date",
                                       "2025-10-20", "--no-pdf"])

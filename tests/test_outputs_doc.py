@@ -26,6 +26,8 @@ def documented() -> list[re.Pattern]:
 
 JOBS = [["report", "--period", "2025-Q3", "--run-date", "2025-10-20"],
         ["annual", "--year", "2024", "--run-date", "2025-01-20"],
+        ["ballots", "--year", "2025", "--run-date", "2025-12-20"],
+        ["annual", "--year", "2025", "--run-date", "2025-12-20"],
         ["so-ket", "--run-date", "2023-07-20"],
         ["tong-ket", "--run-date", "2025-04-20"],
         ["templates", "--period", "2025-Q4"]]
@@ -36,7 +38,7 @@ def test_every_file_a_sample_run_writes_is_documented(tmp_path):
         pytest.skip("sample inputs not generated")
     out = tmp_path / "out"
     for job in JOBS:
-        pdf = [] if job[0] == "templates" else ["--no-pdf"]
+        pdf = [] if job[0] in ("templates", "ballots") else ["--no-pdf"]
         result = CliRunner().invoke(app, [*job, "--inputs", str(SAMPLE), "--outputs", str(out),
                                           *pdf])
         assert result.exit_code in (0, 1), result.output

@@ -75,7 +75,12 @@ def plan_text(units: int) -> str:
         f'email = "u{i:04d}.sxd@phutho.gov.vn"\n\n'
         for i in range(1, units + 1)
     ]
-    return "".join(lines[:first]) + "".join(blocks) + "".join(lines[end:])
+    # the council (issue 14) names the sample's units: the synthetic plan has none
+    council = next((i for i, line in enumerate(lines) if line.startswith("[council]")),
+                   len(lines))
+    while council > 0 and lines[council - 1].startswith("#"):
+        council -= 1
+    return "".join(lines[:first]) + "".join(blocks) + "".join(lines[end:council])
 
 
 def prepare(out: Path, units: int, rows: int, seed: int) -> tuple[Path, Path, str]:

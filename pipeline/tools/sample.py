@@ -415,13 +415,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="số điển hình mỗi đơn vị đăng ký ở kỳ đầu")
     parser.add_argument("--no-mistakes", action="store_true", help="không tạo lỗi mẫu")
     parser.add_argument("--late-unit", default="QHKT", help="đơn vị nộp muộn ở quý cuối")
+    parser.add_argument("--no-ballots", action="store_true",
+                        help="không tạo phiếu bầu mẫu của Hội đồng (inputs/<năm>-hoi-dong/)")
     args = parser.parse_args(argv)
     first, last = parse_period(args.first), parse_period(args.last)
     if first is None or last is None or last < first:
         parser.error("--first và --last phải là quý dạng 2025-Q2, quý đầu không sau quý cuối")
-    paths = generate(load_plan(args.config), periods_between(first, last), args.out, args.seed,
+    plan = load_plan(args.config)
+    paths = generate(plan, periods_between(first, last), args.out, args.seed,
                      rows_per_unit=args.rows_per_unit, mistakes=not args.no_mistakes,
                      late_unit=args.late_unit or None)
+    # the council's returned ballots (issue 14), for the plan's last year when the sample
+    # reaches it: the council's vote on that year's evaluation
+    if not args.no_ballots and plan.council.members and last.year == plan.plan.last_year:
+        from pipeline.council.sample import write_sample_ballots
+
+        paths += write_sample_ballots(plan, args.out, last.year, dt.date(last.year, 12, 20),
+                                      args.seed)
     print(f"Đã tạo {len(paths)} tệp trong {args.out}.")
     return 0
 

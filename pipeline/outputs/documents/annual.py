@@ -186,11 +186,23 @@ def annual_evaluation_section(report: AnnualReport) -> list[dict]:
     return blocks
 
 
+def council_vote_note(report: AnnualReport) -> list[dict]:
+    """The sentence saying the lists hold only what the council's vote passed (issue 14);
+    nothing when there was no vote."""
+    vote = getattr(report, "vote", None)
+    if vote is None:
+        return []
+    from pipeline.council.tally import statement
+
+    return [para(statement(vote))]
+
+
 def annual_proposals_section(report: AnnualReport) -> list[dict]:
     groups = [(p, proposal_rows(report, p)) for p in (BANG_KHEN, GIAY_KHEN, PRAISE)]
     total = sum(len(rows) for _, rows in groups)
     if not total:
-        return [para(f"Năm {report.year}, không có điển hình đủ điều kiện đề xuất khen thưởng.")]
+        return [*council_vote_note(report),
+                para(f"Năm {report.year}, không có điển hình đủ điều kiện đề xuất khen thưởng.")]
     lead = para(f"Từ kết quả đánh giá, Hội đồng Thi đua - Khen thưởng Sở đề xuất khen "
                 f"thưởng, biểu dương {count(total)} điển hình:")
     labels = {BANG_KHEN: "Đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen",
@@ -201,7 +213,7 @@ def annual_proposals_section(report: AnnualReport) -> list[dict]:
                      [[str(i), r["ten"], r["where"], r["movement_name"],
                        score_text(r["tong_diem"])] for i, r in enumerate(rows, start=1)])])
              for proposal, rows in groups if rows]
-    return [lead, *number_subsections(parts)]
+    return [*council_vote_note(report), lead, *number_subsections(parts)]
 
 
 def annual_report_context(report: AnnualReport) -> dict:
@@ -287,6 +299,7 @@ def proposal_submission_context(report: AnnualReport) -> dict:
             para(f"{body_name} kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, tặng Bằng khen "
                  f"cho {kinds_phrase(bk)} (có danh sách kèm theo)./."),
         ]
+        blocks[-1:-1] = council_vote_note(report)
         doc["appendix"] = {
             "kind": "DANH SÁCH",
             "subject": "Tập thể, cá nhân đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân "
@@ -295,6 +308,7 @@ def proposal_submission_context(report: AnnualReport) -> dict:
             "blocks": _award_table(bk, year, with_previous=True),
         }
     else:
+        blocks += council_vote_note(report)
         blocks.append(para(f"Năm {year}, không có tập thể, cá nhân đủ điều kiện đề nghị tặng "
                            f"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh ({rule}). "
                            f"{body_name} kính báo cáo Chủ tịch Ủy ban nhân dân tỉnh./."))
@@ -320,6 +334,9 @@ def award_decision_context(report: AnnualReport) -> dict:
                                   "Luật Thi đua, khen thưởng;"},
         {"type": "basis", "text": f"Căn cứ {plan.plan.name};"},
         {"type": "basis", "text": f"Căn cứ kết quả đánh giá điển hình tiên tiến năm {year};"},
+        *({"type": "basis", "text": f"Căn cứ Biên bản họp {vote.council} ngày "
+                                    f"{vn_date(vote.meeting)};"}
+          for vote in [getattr(report, "vote", None)] if vote is not None),
         {"type": "basis", "text": "Theo đề nghị của Chánh Văn phòng Sở."},
         {"type": "center", "text": "QUYẾT ĐỊNH:"},
         {"type": "article", "label": "Điều 1.",
@@ -335,7 +352,8 @@ def award_decision_context(report: AnnualReport) -> dict:
                  "thi hành Quyết định này./."},
     ]
     if not gk:
-        doc["blocks"] = [para(f"Năm {year}, không có tập thể, cá nhân được đề nghị tặng Giấy "
+        doc["blocks"] = [*council_vote_note(report),
+                         para(f"Năm {year}, không có tập thể, cá nhân được đề nghị tặng Giấy "
                               f"khen của {capitalize_first(issuer.signer_title.lower())} "
                               f"{body_name}; không cần ban hành Quyết định này.")]
     else:

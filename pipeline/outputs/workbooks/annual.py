@@ -45,6 +45,7 @@ from pipeline.outputs.workbooks.sheets import (
     _table_sheet,
     _titles,
 )
+from pipeline.outputs.workbooks.vote import vote_sheet
 from pipeline.scoring.score import exemplar_key
 
 # ---- annual workbook -----------------------------------------------------------------------------
@@ -80,6 +81,8 @@ def write_annual_workbook(report: model.AnnualReport, path: Path) -> None:
         _proposal_sheet_ordered(book, fmt, ctx, proposals.iloc[order].reset_index(drop=True),
                                 report.year)
         _comparison_sheet(book, fmt, ctx, report)
+        if report.vote is not None:
+            vote_sheet(book, fmt, ctx, report.vote)
 
 
 def _proposal_sheet_ordered(book, fmt, ctx: BookContext, proposals: pd.DataFrame,
