@@ -3,9 +3,10 @@
 In: the plan and a `tally.Vote` (with the ballots' intake when there was one). Out: the
 document context (a plain dict, the same shape `pipeline.outputs.documents` fills its
 templates with: letterhead, title, blocks) and the .docx, filled from
-`templates/bien_ban.docx` by the same docxtpl machinery as the other documents. Time and place, the members present (those whose
-ballot is counted), the rules, the table of results, the conclusion, the signatures of the
-Thư ký and the Chủ tịch. Names, roles, thresholds and the council's name come from the plan.
+`templates/bien_ban.docx` by the same docxtpl machinery as the other documents. Time and
+place, the members present (those whose ballot is counted), the rules, the table of results,
+the conclusion, the signatures of the Thư ký and the Chủ tịch. Names, roles, thresholds and
+the council's name come from the plan.
 """
 
 from __future__ import annotations
