@@ -77,6 +77,8 @@ check-render: install ## Chuyển bảng tính, văn bản đã tạo sang PDF b
 
 samples: install ## Tạo lại dữ liệu mẫu trong inputs/
 	$(BIN)/python -m pipeline.tools.sample --out $(INPUTS)
+	$(BIN)/python -m pipeline.tools.sample --out $(INPUTS) --first 2026-Q1 --last 2026-Q3 \
+		--config plans/2026-2030.toml
 
 clean: ## Xóa kết quả (giữ nguyên inputs/)
 	rm -rf $(OUTPUTS)/*/ $(OUTPUTS)/.cache .pytest_cache .ruff_cache
