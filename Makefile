@@ -1,12 +1,13 @@
 # ĐHTT – make targets. `make` alone lists them.
 # Settings reach the program: make report PERIOD=2025-Q2 INPUTS=inputs OUTPUTS=outputs \
 #   RUN_DATE=2025-07-20 CONFIG=plans/2021-2025.toml
+# Without CONFIG, each command uses the plan of plans/ whose years hold its period (or year).
 PYTHON  ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 INPUTS  ?= inputs
 OUTPUTS ?= outputs
-CONFIG  ?= plans/2021-2025.toml
+CONFIG  ?=
 PERIOD  ?=
 YEAR    ?=
 RUN_DATE ?=
@@ -14,7 +15,7 @@ FILE    ?=
 SEND    ?=
 MEETING_DATE ?=
 
-OPTS = --inputs $(INPUTS) --config $(CONFIG) $(if $(RUN_DATE),--run-date $(RUN_DATE))
+OPTS = --inputs $(INPUTS) $(if $(CONFIG),--config $(CONFIG)) $(if $(RUN_DATE),--run-date $(RUN_DATE))
 # A run that completed is a success for make (status 0 or 1: problems in units' files are the
 # product's normal output); only status 2 (the run could not be made) fails the target.
 RUN = $(BIN)/python -m pipeline
@@ -52,7 +53,7 @@ tong-ket: install ## Tổng kết giai đoạn (khoảng thời gian theo cấu 
 	@$(RUN) tong-ket $(OPTS) --outputs $(OUTPUTS); $(OK12)
 
 templates: install ## Tạo mẫu trống cho các đơn vị vào outputs/mau/ (PERIOD=…; mặc định: quý tới)
-	@$(RUN) templates --inputs $(INPUTS) --config $(CONFIG) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
+	@$(RUN) templates --inputs $(INPUTS) $(if $(CONFIG),--config $(CONFIG)) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
 check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường/dẫn/tệp.xlsx
 	@test -n "$(FILE)" || { echo "Hãy chỉ tệp cần kiểm tra: make check FILE=đường/dẫn/tệp.xlsx"; exit 2; }
@@ -90,6 +91,8 @@ check-render: install ## Chuyển bảng tính, văn bản đã tạo sang PDF b
 
 samples: install ## Tạo lại dữ liệu mẫu trong inputs/
 	$(BIN)/python -m pipeline.tools.sample --out $(INPUTS)
+	$(BIN)/python -m pipeline.tools.sample --out $(INPUTS) --first 2026-Q1 --last 2026-Q3 \
+		--config plans/2026-2030.toml
 
 clean: ## Xóa kết quả (giữ nguyên inputs/)
 	rm -rf $(OUTPUTS)/*/ $(OUTPUTS)/.cache .pytest_cache .ruff_cache

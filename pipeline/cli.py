@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
+from pipeline.config import PLANS, ConfigError, Plan, load_plan, plan_path_for
 from pipeline.periods import Period, parse_period, period_of
 from pipeline.text import parse_date
 
@@ -144,7 +144,7 @@ out = Console()
 Inputs = Annotated[Path, typer.Option("--inputs", metavar="THƯ_MỤC", help="Thư mục dữ liệu vào (mỗi kỳ một thư mục con).")]
 Outputs = Annotated[Path, typer.Option("--outputs", metavar="THƯ_MỤC", help="Thư mục kết quả.")]
 RunDate = Annotated[str, typer.Option("--run-date", metavar="NGÀY", help="Ngày tổng hợp, dạng 2025-07-20 hoặc 20/07/2025 (mặc định: hôm nay).")]
-Config = Annotated[Path, typer.Option("--config", metavar="TỆP", help="Tệp cấu hình kế hoạch (TOML).")]
+Config = Annotated[Path | None, typer.Option("--config", metavar="TỆP", help="Tệp cấu hình kế hoạch (TOML); mặc định: kế hoạch trong thư mục plans/ có năm chứa kỳ, năm hoặc đợt được chạy.")]
 Debug = Annotated[bool, typer.Option("--debug", metavar="", help="In chi tiết lỗi kỹ thuật khi chương trình dừng.")]
 Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", metavar="", help="Tạo bản PDF của các văn bản khi máy có LibreOffice.")]
 PeriodOpt = Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ báo cáo, ví dụ 2025-Q2 (mặc định: kỳ mới nhất trong thư mục dữ liệu vào).")]
@@ -172,8 +172,13 @@ def _period(text: str) -> Period:
     return found
 
 
-def _plan(path: Path) -> Plan:
-    return load_plan(path)
+def _plan_path(path: Path | None, period: Period, what: str = "") -> Path:
+    """The plan file given, or the one of plans/ whose years hold the period."""
+    return path if path is not None else plan_path_for(period, PLANS, what=what)
+
+
+def _plan(path: Path | None, period: Period, what: str = "") -> Plan:
+    return load_plan(_plan_path(path, period, what))
 
 
 def _notice(line: str) -> None:
@@ -190,7 +195,7 @@ def _guard(debug: bool, job):
     except (ConfigError, RunError, _Stop) as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     raise typer.Exit(status or 0)
 
@@ -198,16 +203,18 @@ def _guard(debug: bool, job):
 @app.command("report", cls=_Command)
 def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
-           config: Config = DEFAULT_PLAN, pdf: Pdf = True, debug: Debug = False) -> None:
+           config: Config = None, pdf: Pdf = True, debug: Debug = False) -> None:
     """Tổng hợp một quý: kiểm tra tệp của các đơn vị, chấm điểm, lập bảng tổng hợp, báo cáo và phản hồi."""
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
         day = _date(run_date)
         chosen = _period(period) if period else run.default_period(inputs)
+        config_path = _plan_path(config, chosen)
+        plan = load_plan(config_path)
         run.periods_in(inputs)
-        status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf, _notice)
+        status = run.run_report(plan, chosen, inputs, outputs, day, config_path.name, pdf,
+                                _notice)
         _report_summary(outputs / str(chosen), chosen)
         return status
 
@@ -221,17 +228,18 @@ MeetingDate = Annotated[str, typer.Option("--meeting-date", metavar="NGÀY", hel
 @app.command("annual", cls=_Command)
 def annual(year: Year = 0,
            inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-           run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+           run_date: RunDate = "", config: Config = None, pdf: Pdf = True,
            meeting_date: MeetingDate = "", debug: Debug = False) -> None:
     """Đánh giá hằng năm: xếp hạng, đề nghị Giấy khen, Bằng khen, Biểu dương; kiểm phiếu Hội đồng (nếu có), biên bản, tờ trình và dự thảo quyết định."""
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
         day = _date(run_date)
         meeting = _date(meeting_date) if meeting_date else day
         chosen = year or run.default_year(inputs)
-        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, meeting, config.name,
+        config_path = _plan_path(config, Period(chosen, 1), f"năm {chosen}")
+        plan = load_plan(config_path)
+        status = run.run_annual(plan, chosen, inputs, outputs, day, pdf, meeting, config_path.name,
                                 _notice)
         _summary(outputs / str(chosen), status)
         _vote_summary(inputs, outputs, chosen)
@@ -264,16 +272,16 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
 
 @app.command("ballots", cls=_Command)
 def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-            run_date: RunDate = "", config: Config = DEFAULT_PLAN,
+            run_date: RunDate = "", config: Config = None,
             meeting_date: MeetingDate = "", debug: Debug = False) -> None:
     """Tạo phiếu bầu của Hội đồng Thi đua - Khen thưởng: mỗi thành viên một tệp Excel liệt kê các đề xuất khen thưởng của năm."""
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
         day = _date(run_date)
         meeting = _date(meeting_date) if meeting_date else day
         chosen = year or run.default_year(inputs)
+        plan = _plan(config, Period(chosen, 1), f"năm {chosen}")
         written = run.run_ballots(plan, chosen, inputs, outputs, day, meeting)
         out.print(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
                   f"{outputs / str(chosen) / 'phieu-bau'}.", highlight=False, soft_wrap=True)
@@ -282,14 +290,17 @@ def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = 
     _guard(debug, job)
 
 
-def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path, pdf: bool,
-            debug: bool) -> None:
+def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path | None,
+            pdf: bool, debug: bool) -> None:
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
-        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf, config.name,
-                                _notice)
+        # Without CONFIG: the plan of the latest period in inputs/ (the plan the data is in).
+        config_path = config if config is not None else _plan_path(
+            None, run.default_period(inputs))
+        plan = load_plan(config_path)
+        status = run.run_review(plan, kind, inputs, outputs, _date(run_date), pdf,
+                                config_path.name, _notice)
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 
@@ -298,7 +309,7 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
 
 @app.command("so-ket", cls=_Command)
 def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-           run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+           run_date: RunDate = "", config: Config = None, pdf: Pdf = True,
            debug: Debug = False) -> None:
     """Sơ kết giữa kỳ: thống kê theo năm, phong trào, đơn vị và điển hình tiêu biểu giai đoạn."""
     _review("so-ket", inputs, outputs, run_date, config, pdf, debug)
@@ -306,7 +317,7 @@ def so_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
 
 @app.command("tong-ket", cls=_Command)
 def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-             run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+             run_date: RunDate = "", config: Config = None, pdf: Pdf = True,
              debug: Debug = False) -> None:
     """Tổng kết giai đoạn: thống kê, sổ theo dõi điển hình và điển hình tiêu biểu giai đoạn."""
     _review("tong-ket", inputs, outputs, run_date, config, pdf, debug)
@@ -315,20 +326,21 @@ def tong_ket(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs")
 @app.command("templates", cls=_Command)
 def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ của mẫu (mặc định: quý sau kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
               inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-              config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+              config: Config = None, debug: Debug = False) -> None:
     """Tạo mẫu Excel trống cho từng đơn vị (thư mục mau/), đã ghi sẵn mã đơn vị và kỳ báo cáo."""
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
         if period:
             chosen = _period(period)
         elif inputs.is_dir() and run.periods_in(inputs):
             chosen = run.default_period(inputs).next()
         else:
             chosen = period_of(dt.date.today())
+        plan = _plan(config, chosen)
         written = run.run_templates(plan, chosen, outputs)
-        out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}.")
+        out.print(escape(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}."),
+                  highlight=False)
         return 0
 
     _guard(debug, job)
@@ -337,14 +349,15 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
 @app.command("check", cls=_Command)
 def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp Excel của một đơn vị.")],
           inputs: Inputs = Path("inputs"), run_date: RunDate = "",
-          config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+          config: Config = None, debug: Debug = False) -> None:
     """Kiểm tra nhanh một tệp của đơn vị khi vừa nhận và in danh sách lỗi."""
     from pipeline import run
 
     def job() -> int:
-        plan = _plan(config)
         if not file.is_file():
             raise _Stop(f"Không tìm thấy tệp '{file}'.")
+        # The plan: the file given, or the one whose years hold the period on the file's cover.
+        plan = load_plan(config) if config is not None else (lambda found: _plan(None, found))
         period, findings = run.check_file(plan, file, inputs, _date(run_date))
         _print_findings(file.name, period, findings)
         return run.exit_status(findings)
@@ -354,15 +367,16 @@ def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp Exce
 
 def _print_findings(name: str, period: Period, findings) -> None:
     if findings.empty:
-        out.print(f"[green]Tệp {name} ({period.label}) hợp lệ, không có lỗi.[/]", highlight=False)
+        out.print(f"[green]Tệp {escape(name)} ({period.label}) hợp lệ, không có lỗi.[/]",
+                  highlight=False)
         return
-    table = Table(title=f"Kết quả kiểm tra {name} – {period.label}", show_lines=False)
+    table = Table(title=escape(f"Kết quả kiểm tra {name} – {period.label}"), show_lines=False)
     for header in ("Mức độ", "Trang tính", "Ô", "Mã", "Nội dung"):
         table.add_column(header, overflow="fold")
     colours = {"Lỗi": "red", "Cảnh báo": "yellow", "Lưu ý": "cyan"}
     for f in findings.itertuples(index=False):
-        table.add_row(f"[{colours.get(f.muc_do, 'white')}]{f.muc_do}[/]", f.trang_tinh, f.o,
-                      f.ma_loi, f.thong_bao)
+        table.add_row(f"[{colours.get(f.muc_do, 'white')}]{f.muc_do}[/]", escape(f.trang_tinh),
+                      escape(f.o), escape(f.ma_loi), escape(f.thong_bao))
     out.print(table)
 
 
@@ -391,7 +405,7 @@ def _report_summary(folder: Path, period: Period) -> None:
         lines.append("Không có lỗi dữ liệu.")
     lines.append(f"Kết quả: {folder}")
     for line in lines:
-        out.print(line, highlight=False, soft_wrap=True)
+        out.print(escape(line), highlight=False, soft_wrap=True)
 
 
 def _summary(folder: Path, status: int) -> None:
@@ -403,7 +417,8 @@ def _summary(folder: Path, status: int) -> None:
     if note := manifest.get("so_lieu", {}).get("ghi_chu"):
         out.print(f"[bold yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
     verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
-    out.print(f"Đã ghi kết quả vào {folder} – {verdict}.", highlight=False, soft_wrap=True)
+    out.print(escape(f"Đã ghi kết quả vào {folder} – {verdict}."), highlight=False,
+              soft_wrap=True)
 
 
 # The mail channel's group (pipeline/mail/commands.py) uses the options declared above.

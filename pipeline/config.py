@@ -5,10 +5,12 @@ A wrong file raises ConfigError with one Vietnamese line naming the key and the 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +20,32 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.periods import Period, parse_period
 
-DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "plans" / "2021-2025.toml"
+PLANS = Path(__file__).resolve().parent.parent / "plans"
+DEFAULT_PLAN = PLANS / "2021-2025.toml"
+
+# Codes as the plan file writes them (the messages below say the same rule in Vietnamese).
+UNIT_CODE = r"^[A-Z0-9]+$"
+MOVEMENT_CODE = r"^[A-Z][A-Z0-9]*$"
+CRITERION_CODE = r"^[A-Z][0-9]{1,2}$"
+_CODE_RULES = {
+    UNIT_CODE: "sai định dạng mã (chỉ chữ in hoa không dấu và chữ số)",
+    MOVEMENT_CODE: "sai định dạng mã phong trào (chữ in hoa không dấu, có thể kèm chữ số sau "
+                   "chữ cái đầu, ví dụ CDS hoặc CDS2)",
+    CRITERION_CODE: "sai định dạng mã tiêu chí (một chữ in hoa không dấu rồi một hoặc hai chữ "
+                    "số, ví dụ G1 hoặc C12)",
+}
+LAST_DAY = "cuoi_thang"  # deadlines.day: the last day of the month after the quarter
+
+# What documents print when the plan file does not say otherwise: today's text.
+DEFAULT_RECIPIENTS = ("Ban Thi đua - Khen thưởng tỉnh", "Sở Nội vụ", "Lãnh đạo Sở",
+                      "Các phòng, đơn vị thuộc Sở")
+DEFAULT_UPWARD = "Ban Thi đua - Khen thưởng tỉnh"
+DEFAULT_PROPOSAL_RECIPIENTS = ("Như trên", DEFAULT_UPWARD, "Lãnh đạo Sở")
+DEFAULT_DECISION_RECIPIENTS = ("Như Điều 3", "Lãnh đạo Sở")
+DEFAULT_GOOD_DEEDS_RECIPIENTS = ("Như trên", "Lãnh đạo Sở")
+DEFAULT_LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+DEFAULT_DECREE = ("Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ "
+                  "quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;")
 
 
 class ConfigError(Exception):
@@ -55,19 +82,19 @@ class Issuer(Dated):
 
 
 class Unit(Dated):
-    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Z0-9]+$")
+    code: str = Field(min_length=1, max_length=20, pattern=UNIT_CODE)
     name: str = Field(min_length=1)
     email: str = ""
 
 
 class Criterion(_Model):
-    code: str = Field(pattern=r"^[A-Z][0-9]{1,2}$")
+    code: str = Field(pattern=CRITERION_CODE)
     text: str = Field(min_length=1)
     max: int = Field(gt=0)
 
 
 class Movement(_Model):
-    code: str = Field(pattern=r"^[A-Z]+$")
+    code: str = Field(min_length=1, max_length=20, pattern=MOVEMENT_CODE)
     name: str = Field(min_length=1)
     short: str = Field(min_length=1)
     security_gate: bool = False
@@ -87,11 +114,23 @@ class Thresholds(_Model):
     tot: float = Field(gt=0, le=100)
     dat: float = Field(gt=0, le=100)
 
+    @field_validator("xuat_sac", "tot", "dat")
+    @classmethod
+    def _two_decimals(cls, value: float) -> float:
+        # Totals are rounded to 2 decimals: a threshold with more could never be told apart.
+        if Decimal(str(value)).as_tuple().exponent < -2:
+            raise ValueError("ngưỡng xếp loại chỉ được có tối đa 2 chữ số thập phân (ví dụ 92.5)")
+        return value
+
     @model_validator(mode="after")
     def _descending(self):
         if not self.xuat_sac > self.tot > self.dat:
             raise ValueError("phải có xuat_sac > tot > dat")
         return self
+
+    def decimal(self, name: str) -> Decimal:
+        """A threshold as the exact decimal the clerk wrote (92.7, not the float near it)."""
+        return Decimal(str(getattr(self, name)))
 
 
 class Awards(_Model):
@@ -100,8 +139,25 @@ class Awards(_Model):
 
 
 class Deadlines(_Model):
-    day: int = Field(ge=1, le=28)
+    # A day of the month after the quarter (1–28, in every month), or "cuoi_thang": its last day.
+    day: int | Literal["cuoi_thang"]
     overrides: dict[str, dt.date] = {}
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _day(cls, value):
+        if isinstance(value, str):
+            if value.strip().lower() in (LAST_DAY, "cuối tháng", "cuoi thang"):
+                return LAST_DAY
+            raise ValueError(f"'{value}' không hợp lệ: ghi một ngày từ 1 đến 28, hoặc "
+                             f"\"{LAST_DAY}\" (ngày cuối tháng)")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("phải là một ngày từ 1 đến 28, hoặc \"cuoi_thang\" (ngày cuối "
+                             "tháng)")
+        if not 1 <= value <= 28:
+            raise ValueError(f"ngày {value} không có ở mọi tháng: ghi một ngày từ 1 đến 28, "
+                             f"hoặc \"{LAST_DAY}\" (ngày cuối tháng)")
+        return value
 
     @field_validator("overrides")
     @classmethod
@@ -135,9 +191,31 @@ class Review(_Model):
 
 
 class Reports(_Model):
-    recipients: list[str] = Field(min_length=1)
+    """Who documents go to ("Nơi nhận"), and the legal bases they cite; defaults are today's."""
+
+    recipients: list[str] = Field(default=list(DEFAULT_RECIPIENTS), min_length=1)
+    upward: str = Field(default=DEFAULT_UPWARD, min_length=1)
+    proposal_recipients: list[str] = Field(default=list(DEFAULT_PROPOSAL_RECIPIENTS),
+                                           min_length=1)
+    decision_recipients: list[str] = Field(default=list(DEFAULT_DECISION_RECIPIENTS),
+                                           min_length=1)
+    good_deeds_recipients: list[str] = Field(default=list(DEFAULT_GOOD_DEEDS_RECIPIENTS),
+                                             min_length=1)
+    proposal_bases: list[str] = Field(default=[DEFAULT_LAW])
+    decision_bases: list[str] = Field(default=[DEFAULT_LAW, DEFAULT_DECREE])
     # a table of the quarterly report longer than this goes to PhuLuc_<period>.docx
     list_limit: int = Field(default=50, ge=5)
+
+
+class OtherPlan(_Model):
+    """Another plan file beside this one (plans/): how a unit file of its template is told."""
+
+    code: str
+    name: str
+    template_version: str
+    movements: tuple[str, ...]
+    first_year: int
+    last_year: int
 
 
 # ---- the council's vote (issue 14) -------------------------------------------------------------
@@ -226,7 +304,7 @@ class Council(_Model):
 class Plan(_Model):
     plan: PlanInfo
     issuers: list[Issuer] = Field(min_length=1)
-    reports: Reports
+    reports: Reports = Reports()
     units: list[Unit] = Field(min_length=1)
     general_criteria: list[Criterion] = Field(min_length=1)
     movements: list[Movement] = Field(min_length=1)
@@ -236,6 +314,7 @@ class Plan(_Model):
     reviews: dict[Literal["so-ket", "tong-ket"], Review]
     council: Council = Council()
     source_hash: str = ""
+    other_plans: tuple[OtherPlan, ...] = ()  # set by load_plan from the files beside it
 
     @model_validator(mode="after")
     def _coherent(self):
@@ -246,6 +325,7 @@ class Plan(_Model):
         codes = [c.code for c in self.general_criteria]
         codes += [c.code for m in self.movements for c in m.criteria]
         _unique("criteria", codes)
+        self._check_calendar()
         general = sum(c.max for c in self.general_criteria)
         for m in self.movements:
             total = general + sum(c.max for c in m.criteria)
@@ -256,6 +336,27 @@ class Plan(_Model):
                 )
         _coherent_council(self)
         return self
+
+    def _check_calendar(self) -> None:
+        """Review windows ordered and inside the plan's years; overrides inside the plan."""
+        first, last = Period(self.plan.first_year, 1), Period(self.plan.last_year, 4)
+        years = f"{self.plan.first_year} – {self.plan.last_year}"
+        for kind, review in self.reviews.items():
+            if review.first_period > review.last_period:
+                raise ValueError(f"khóa 'reviews.{kind}': quý đầu {review.first} sau quý cuối "
+                                 f"{review.last}")
+            for key in ("first", "last"):
+                value = getattr(review, key)
+                if not first <= parse_period(value) <= last:
+                    raise ValueError(f"khóa 'reviews.{kind}.{key}': quý {value} nằm ngoài các "
+                                     f"năm của kế hoạch ({years})")
+        for key in self.deadlines.overrides:
+            if not first <= parse_period(key) <= last:
+                raise ValueError(f"khóa 'deadlines.overrides.\"{key}\"': quý {key} nằm ngoài "
+                                 f"các năm của kế hoạch ({years})")
+
+    def covers(self, period: Period) -> bool:
+        return self.first_period <= period <= self.last_period
 
     # --- lookups used by every stage -------------------------------------------------
     # A province has hundreds of units and every row asks for its unit, movement and criteria:
@@ -306,15 +407,17 @@ class Plan(_Model):
         if override:
             return override
         nxt = period.next().first_day
+        if self.deadlines.day == LAST_DAY:
+            return nxt.replace(day=calendar.monthrange(nxt.year, nxt.month)[1])
         return nxt.replace(day=self.deadlines.day)
 
     def classify(self, total) -> str:
-        t = self.thresholds
-        if total >= t.xuat_sac:
+        bounds = self._lookups.thresholds
+        if total >= bounds[0]:
             return "Xuất sắc"
-        if total >= t.tot:
+        if total >= bounds[1]:
             return "Tốt"
-        if total >= t.dat:
+        if total >= bounds[2]:
             return "Đạt"
         return "Chưa đạt"
 
@@ -339,6 +442,7 @@ class _Lookups:
     criteria_of: dict[str, tuple[Criterion, ...]]
     all_criteria: tuple[Criterion, ...]
     criteria: dict[str, Criterion]
+    thresholds: tuple[Decimal, Decimal, Decimal]  # xuat_sac, tot, dat as the file wrote them
 
     @staticmethod
     def of(plan: Plan) -> _Lookups:
@@ -359,16 +463,17 @@ class _Lookups:
             sources=_sources(plan), units=units, unit_positions=positions, movements=movements,
             general=general,
             criteria_of={code: general + tuple(m.criteria) for code, m in movements.items()},
-            all_criteria=all_criteria, criteria=criteria)
+            all_criteria=all_criteria, criteria=criteria,
+            thresholds=tuple(plan.thresholds.decimal(k) for k in ("xuat_sac", "tot", "dat")))
 
     def built_from(self, plan: Plan) -> bool:
-        units, movements, general = self.sources
+        units, movements, general, thresholds = self.sources
         return (units is plan.units and movements is plan.movements
-                and general is plan.general_criteria)
+                and general is plan.general_criteria and thresholds is plan.thresholds)
 
 
-def _sources(plan: Plan) -> tuple[list, ...]:
-    return (plan.units, plan.movements, plan.general_criteria)
+def _sources(plan: Plan) -> tuple:
+    return (plan.units, plan.movements, plan.general_criteria, plan.thresholds)
 
 
 def _coherent_council(plan: Plan) -> None:
@@ -404,6 +509,8 @@ _PROBLEMS = {
     "date_type": "phải là ngày dạng 2025-03-01",
     "date_parsing": "phải là ngày dạng 2025-03-01",
     "int_type": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên, không có phần lẻ (điểm tối đa của tiêu chí tính bằng "
+                      "điểm nguyên)",
     "int_parsing": "phải là số nguyên",
     "float_type": "phải là số",
     "float_parsing": "phải là số",
@@ -423,9 +530,16 @@ def _describe(error: dict, data: dict) -> str:
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         return f"khóa '{loc}': {message}" if loc else message
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern")
+        return f"khóa '{loc}': {_CODE_RULES.get(pattern, _PROBLEMS[kind])}"
+    if kind.startswith("literal_error") and loc.endswith("deadlines.day"):
+        kind = "int_type"
     template = _PROBLEMS.get(kind, error["msg"])
     ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v
            for k, v in error.get("ctx", {}).items()}
+    if isinstance(ctx.get("expected"), str):
+        ctx["expected"] = ctx["expected"].replace(" or ", " hoặc ")
     try:
         problem = template.format(**ctx)
     except (KeyError, IndexError):
@@ -453,8 +567,73 @@ def _locate(loc: tuple, data: dict) -> str:
     return ".".join(parts)
 
 
-def load_plan(path: Path | str | None = None) -> Plan:
+def load_plan(path: Path | str | None = None, *, siblings: bool = True) -> Plan:
+    """The plan file, validated; with `siblings`, the other plans of its folder are noted
+    (`Plan.other_plans`) so a unit file made from another plan's template can be told."""
     path = Path(path) if path else DEFAULT_PLAN
+    plan = _load_one(path)
+    if siblings:
+        plan = plan.model_copy(update={"other_plans": _others(path, plan)})
+    return plan
+
+
+def _others(path: Path, plan: Plan) -> tuple[OtherPlan, ...]:
+    others = []
+    for other_path in plan_files(path.parent):
+        if other_path.resolve() == path.resolve():
+            continue
+        try:
+            other = _load_one(other_path)
+        except ConfigError:  # a broken neighbour is reported when it is itself used
+            continue
+        if other.plan.template_version == plan.plan.template_version:
+            continue
+        others.append(OtherPlan(
+            code=other.plan.code, name=other.plan.name,
+            template_version=other.plan.template_version,
+            movements=tuple(m.code for m in other.movements),
+            first_year=other.plan.first_year, last_year=other.plan.last_year))
+    return tuple(others)
+
+
+def plan_files(folder: Path = PLANS) -> list[Path]:
+    """The plan files of a folder, by name."""
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def years_text(first: int, last: int) -> str:
+    return f"{first} – {last}"
+
+
+def plan_for(period: Period, folder: Path = PLANS, *, what: str = "") -> Plan:
+    """The plan of `folder` whose years hold the period (see `plan_path_for`)."""
+    return load_plan(plan_path_for(period, folder, what=what))
+
+
+def plan_path_for(period: Period, folder: Path = PLANS, *, what: str = "") -> Path:
+    """The plan file of `folder` whose years hold the period; one Vietnamese line when none or
+    several do. `what` names what is run ('quý II năm 2026', 'năm 2026') in that line."""
+    what = what or period.label
+    found = []
+    for path in plan_files(folder):
+        plan = _load_one(path)
+        if plan.covers(period):
+            found.append((path, plan))
+    if not found:
+        known = ", ".join(f"'{p.name}'" for p in plan_files(folder)) or "không có tệp nào"
+        raise ConfigError(f"Không có kế hoạch nào trong thư mục {folder.name}/ bao gồm {what} "
+                          f"(các tệp kế hoạch: {known}); hãy thêm tệp kế hoạch của giai đoạn "
+                          "này hoặc chỉ rõ tệp bằng CONFIG=…")
+    if len(found) > 1:
+        names = " và ".join(
+            f"'{p.name}' ({years_text(x.plan.first_year, x.plan.last_year)})" for p, x in found)
+        raise ConfigError(f"{what[:1].upper()}{what[1:]} thuộc nhiều kế hoạch cùng lúc: {names}; "
+                          "hãy sửa năm của các kế hoạch cho khỏi trùng hoặc chỉ rõ tệp bằng "
+                          "CONFIG=…")
+    return found[0][0]
+
+
+def _load_one(path: Path) -> Plan:
     try:
         raw = path.read_bytes()
     except OSError:
@@ -465,6 +644,10 @@ def load_plan(path: Path | str | None = None) -> Plan:
         raise ConfigError(f"Tệp cấu hình '{path}' không phải văn bản UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Tệp cấu hình '{path}' sai cú pháp TOML: {exc}.") from None
+    for key in ("source_hash", "other_plans"):  # filled by the program, never by the file
+        if key in data:
+            raise ConfigError(f"Tệp cấu hình '{path}': khóa '{key}': "
+                              f"{_PROBLEMS['extra_forbidden']}.")
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:

@@ -32,6 +32,7 @@ CODES = {
     "B08": "thiếu người lập",
     "B09": "email không hợp lệ",
     "B10": "phiên bản mẫu khác",
+    "B11": "mẫu của kế hoạch khác",
     # sheet level
     "S01": "thiếu trang",
     "S02": "không tìm thấy dòng tiêu đề",

@@ -521,12 +521,16 @@ def single_input(path: Path) -> InputFile:
     return InputFile(path.name, data, hashlib.sha256(data).hexdigest())
 
 
-def check_file(plan: Plan, path: Path, inputs: Path | None, run_date: dt.date):
-    """`check FILE`: one workbook alone, its period from its cover; returns its findings."""
+def check_file(plan: Plan | Callable[[Period], Plan], path: Path, inputs: Path | None,
+               run_date: dt.date):
+    """`check FILE`: one workbook alone, its period from its cover; returns its findings.
+    `plan` may be a function of that period (the plan whose years hold it)."""
     item = single_input(path)
     with ReaderPool() as pool:
         book = pool.read_all([item])[0]
         period = cover_period(book) or period_of(run_date)
+        if callable(plan):
+            plan = plan(period)
         registry = Registry()
         if inputs is not None and inputs.is_dir() and period > plan.first_period:
             history, _ = load_history(plan, inputs, period.previous(), run_date, pool)

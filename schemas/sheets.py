@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Literal
 
 import pandera.pandas as pa
 
-from pipeline.text import clean, fold, strip_marks
+from pipeline import wording
+from pipeline.text import clean, fold, strip_marks, vn_date
 
 if TYPE_CHECKING:
     from pipeline.config import Plan
+    from pipeline.periods import Period
 
 Kind = Literal["text", "int", "date", "code", "yesno", "score", "year", "month"]
 
@@ -145,9 +147,10 @@ YESNO_ALIASES = (("x", YES), ("co", YES), ("khong", NO))
 RATING_ALIASES = tuple((fold(name), code) for code, name in RATING_NAMES.items())
 
 COVER_ITEMS = (
-    CoverItem("ma_don_vi", "Mã đơn vị", "required", "Mã đơn vị theo danh sách của Sở.", "VP"),
+    CoverItem("ma_don_vi", "Mã đơn vị", "required", "Mã đơn vị theo danh sách của Sở."),
     CoverItem("ten_don_vi", "Tên đơn vị", "optional", "Tên đầy đủ của đơn vị."),
-    CoverItem("ky_bao_cao", "Kỳ báo cáo", "required", "Quý báo cáo, ví dụ 2025-Q2 hoặc Quý II/2025."),
+    CoverItem("ky_bao_cao", "Kỳ báo cáo", "required", "Quý báo cáo, ghi dạng năm-Qquý hoặc "
+              "Quý (số La Mã)/năm."),
     CoverItem("nguoi_lap", "Người lập", "expected", "Họ tên người lập biểu."),
     CoverItem("dien_thoai", "Điện thoại", "optional", "Số điện thoại liên hệ."),
     CoverItem("email", "Email", "optional", "Địa chỉ thư điện tử liên hệ."),
@@ -156,6 +159,28 @@ COVER_ITEMS = (
     CoverItem("kho_khan", "Khó khăn, vướng mắc", "optional", "Khó khăn, vướng mắc của đơn vị."),
     CoverItem("de_xuat", "Đề xuất, kiến nghị", "optional", "Đề xuất, kiến nghị của đơn vị."),
 )
+
+def cover_items(plan: Plan, period: Period | None = None) -> tuple[CoverItem, ...]:
+    """The cover items with the plan's and the period's examples (`COVER_ITEMS` has none)."""
+    at = wording.reference_period(plan, period)
+    examples = {
+        "ma_don_vi": ("", wording.example_unit(plan, at)),
+        "ky_bao_cao": (f"Quý báo cáo, ví dụ {at} hoặc {at.label_short}.", str(at)),
+    }
+    return tuple(
+        CoverItem(i.key, i.label, i.required, examples[i.key][0] or i.hint, examples[i.key][1])
+        if i.key in examples else i for i in COVER_ITEMS)
+
+
+def cover_guide(period: Period) -> tuple[str, ...]:
+    """The cover sheet's guide lines, the period's forms as examples."""
+    return (
+        COVER.guide[0],
+        COVER.guide[1],
+        f"Kỳ báo cáo ghi dạng {wording.period_forms(period)}.",
+        COVER.guide[2],
+    )
+
 
 COVER = Sheet(
     key="thong_tin",
@@ -168,7 +193,6 @@ COVER = Sheet(
     guide=(
         "Ghi thông tin chung của đơn vị ở cột Nội dung, mỗi mục một dòng; không sửa cột Mục.",
         "Mã đơn vị, Kỳ báo cáo và Ngày lập là bắt buộc: thiếu hoặc sai thì cả tệp không được tiếp nhận.",
-        "Kỳ báo cáo ghi dạng 2025-Q2, Q2/2025, Quý II/2025 hoặc Quý 2 năm 2025.",
         "Khó khăn, vướng mắc và Đề xuất, kiến nghị được tổng hợp vào báo cáo của Sở.",
     ),
 )
@@ -179,8 +203,7 @@ REGISTRATION = Sheet(
     columns=(
         Column("stt", "STT", "int", width=6, hint="Số thứ tự (không bắt buộc).", example=1),
         Column("ma_dien_hinh", "Mã điển hình", "text", True, max_len=20, width=14,
-               hint="Mã do đơn vị tự đặt, tối đa 20 ký tự, giữ nguyên qua các kỳ.",
-               example="VP-01"),
+               hint="Mã do đơn vị tự đặt, tối đa 20 ký tự, giữ nguyên qua các kỳ."),
         Column("loai", "Loại", "code", True, TYPES, width=12,
                hint="Tập thể hoặc Cá nhân.", example="Cá nhân"),
         Column("ten", "Tên điển hình", "text", True, max_len=200, width=28,
@@ -193,8 +216,7 @@ REGISTRATION = Sheet(
                required_when="Bắt buộc với cá nhân"),
         Column("chuc_vu", "Chức vụ", width=18, hint="Chức vụ (không bắt buộc).",
                example="Chuyên viên"),
-        Column("phong_trao", "Phong trào", "code", True, width=12,
-               hint="VHCS, HCM hoặc NVCT.", example="NVCT"),
+        Column("phong_trao", "Phong trào", "code", True, width=12),  # codes: the plan's
         Column("pham_vi", "Phạm vi", "code", True, SCOPES, width=12,
                hint="Toàn diện hoặc Chuyên đề.", example="Toàn diện"),
         Column("linh_vuc", "Lĩnh vực", width=18,
@@ -205,8 +227,7 @@ REGISTRATION = Sheet(
                example="Chủ trì thẩm định hồ sơ đúng hạn, đề xuất cải tiến quy trình một cửa."),
         Column("muc_tieu", "Mục tiêu, chỉ tiêu", width=30, hint="Không bắt buộc."),
         Column("ngay_dang_ky", "Ngày đăng ký", "date", True, width=13,
-               hint="Ngày đăng ký, dạng dd/mm/yyyy, trong các năm của kế hoạch.",
-               example="15/04/2025"),
+               hint="Ngày đăng ký, dạng dd/mm/yyyy, trong các năm của kế hoạch."),
         Column("trang_thai", "Trạng thái", "code", False, STATUSES, width=12,
                hint="Mới, Điều chỉnh hoặc Rút (rút đăng ký); để trống là đăng ký mới hoặc cập nhật."),
     ),
@@ -221,8 +242,19 @@ REGISTRATION = Sheet(
 )
 
 
-def score_sheet(plan: Plan) -> Sheet:
-    """'Chấm điểm': its criteria columns come from the plan."""
+def score_sheet(plan: Plan, period: Period | None = None) -> Sheet:
+    """'Chấm điểm': its criteria columns, the gated movements and the examples from the plan."""
+    gate = wording.gate_condition(plan)
+    if gate:
+        antt = Column("antt", "Đạt chuẩn ANTT", "yesno", False, (YES, NO), YESNO_ALIASES,
+                      width=10, hint=f"Bắt buộc với {gate}: Có hoặc Không.",
+                      required_when=f"Bắt buộc với {gate}")
+        antt_guide = f"Xếp loại chỉ ghi với cá nhân. {gate[:1].upper()}{gate[1:]} phải ghi Đạt chuẩn ANTT."
+    else:
+        antt = Column("antt", "Đạt chuẩn ANTT", "yesno", False, (YES, NO), YESNO_ALIASES,
+                      width=10, hint="Không bắt buộc: kế hoạch không có phong trào yêu cầu "
+                                     "đạt chuẩn ANTT.")
+        antt_guide = "Xếp loại chỉ ghi với cá nhân. Đạt chuẩn ANTT không bắt buộc."
     criteria = []
     for crit in plan.general_criteria:
         criteria.append(Column(
@@ -243,7 +275,8 @@ def score_sheet(plan: Plan) -> Sheet:
         columns=(
             Column("stt", "STT", "int", width=6),
             Column("ma_dien_hinh", "Mã điển hình", "text", True, max_len=20, width=14,
-                   hint="Mã điển hình đã đăng ký.", example="VP-01"),
+                   hint="Mã điển hình đã đăng ký.",
+                   example=wording.example_exemplar(plan, period)),
             Column("ten", "Tên điển hình", width=26, hint="Không bắt buộc; để đối chiếu."),
             *criteria,
             Column("so_sang_kien", "Số sáng kiến", "int", default=0, minimum=0, width=10,
@@ -253,9 +286,7 @@ def score_sheet(plan: Plan) -> Sheet:
                    hint="Chỉ với cá nhân: HTXSNV, HTTNV, HTNV hoặc KHTNV."),
             Column("ky_luat", "Kỷ luật", "yesno", False, (YES, NO), YESNO_ALIASES, default=NO,
                    width=9, hint="Có hoặc Không (mặc định Không).", example=NO),
-            Column("antt", "Đạt chuẩn ANTT", "yesno", False, (YES, NO), YESNO_ALIASES, width=10,
-                   hint="Bắt buộc với tập thể thuộc phong trào VHCS: Có hoặc Không.",
-                   required_when="Bắt buộc với tập thể phong trào VHCS"),
+            antt,
             Column("thanh_tich", "Thành tích nổi bật", width=36,
                    hint="Thành tích nổi bật trong kỳ (đưa vào báo cáo)."),
             Column("minh_chung", "Minh chứng", width=24, hint="Văn bản, đường dẫn minh chứng."),
@@ -263,10 +294,10 @@ def score_sheet(plan: Plan) -> Sheet:
         aliases=("Cham diem dien hinh", "Tự chấm điểm"),
         guide=(
             "Mỗi điển hình đang theo dõi của đơn vị chấm điểm một dòng.",
-            "Chấm đủ các tiêu chí chung G1–G5 và các tiêu chí của đúng phong trào đã đăng ký; "
-            "để trống tiêu chí của phong trào khác.",
+            f"Chấm đủ các tiêu chí chung {wording.general_range(plan)} và các tiêu chí của đúng "
+            "phong trào đã đăng ký; để trống tiêu chí của phong trào khác.",
             "Điểm từ 0 đến mức tối đa của tiêu chí (xem bảng dưới hoặc lời nhắc khi chọn ô); có thể dùng số thập phân (8,5).",
-            "Xếp loại chỉ ghi với cá nhân. Tập thể thuộc phong trào VHCS phải ghi Đạt chuẩn ANTT.",
+            antt_guide,
         ),
     )
 
@@ -293,7 +324,7 @@ GOOD_DEEDS = Sheet(
     aliases=("Nguoi tot viec tot", "NTVT", "Gương người tốt việc tốt"),
     guide=(
         "Mỗi dòng là một gương người tốt, việc tốt trong quý; ghi tháng xảy ra (số tháng).",
-        "Đề nghị tuyên truyền: Có nếu đề nghị Sở giới thiệu lên Ban Thi đua - Khen thưởng tỉnh.",
+        "Đề nghị tuyên truyền: Có nếu đề nghị Sở giới thiệu lên {upward}.",  # see _good_deeds
     ),
 )
 
@@ -302,8 +333,7 @@ ACTIVITIES = Sheet(
     name="Hoạt động",
     columns=(
         Column("stt", "STT", "int", width=6),
-        Column("ngay", "Ngày", "date", True, width=12, hint="Ngày tổ chức, trong quý báo cáo.",
-               example="20/05/2025"),
+        Column("ngay", "Ngày", "date", True, width=12, hint="Ngày tổ chức, trong quý báo cáo."),
         Column("hinh_thuc", "Hình thức", "code", True, ACTIVITY_FORMS, width=26,
                hint="Chọn một hình thức trong danh sách."),
         Column("noi_dung", "Nội dung", "text", True, width=50),
@@ -318,18 +348,40 @@ ACTIVITIES = Sheet(
 )
 
 
-def _registration(plan: Plan) -> Sheet:
-    movements = tuple(m.code for m in plan.movements)
-    columns = tuple(
-        Column(**{**c.__dict__, "choices": movements}) if c.key == "phong_trao" else c
-        for c in REGISTRATION.columns
-    )
-    return Sheet(**{**REGISTRATION.__dict__, "columns": columns})
+def _with(sheet: Sheet, changes: dict[str, dict], **fields) -> Sheet:
+    """The sheet with some columns' fields replaced (by column key), and some sheet fields."""
+    columns = tuple(Column(**{**c.__dict__, **changes[c.key]}) if c.key in changes else c
+                    for c in sheet.columns)
+    return Sheet(**{**sheet.__dict__, "columns": columns, **fields})
 
 
-def sheets_for(plan: Plan) -> tuple[Sheet, ...]:
-    """The data sheets of the workbook in template order, with the plan's codes and criteria."""
-    return (_registration(plan), score_sheet(plan), GOOD_DEEDS, ACTIVITIES)
+def _registration(plan: Plan, period: Period | None) -> Sheet:
+    at = wording.reference_period(plan, period)
+    return _with(REGISTRATION, {
+        "ma_dien_hinh": {"example": wording.example_exemplar(plan, at)},
+        "phong_trao": {"choices": tuple(m.code for m in plan.movements),
+                       "hint": f"{wording.movement_codes(plan)}.",
+                       "example": wording.example_movement(plan)},
+        "ngay_dang_ky": {"example": vn_date(wording.example_day(at))},
+    })
+
+
+def _good_deeds(plan: Plan, period: Period | None) -> Sheet:
+    at = wording.reference_period(plan, period)
+    guide = tuple(g.format(upward=plan.reports.upward) for g in GOOD_DEEDS.guide)
+    return _with(GOOD_DEEDS, {"thang": {"example": at.months[0]}}, guide=guide)
+
+
+def _activities(plan: Plan, period: Period | None) -> Sheet:
+    at = wording.reference_period(plan, period)
+    return _with(ACTIVITIES, {"ngay": {"example": vn_date(wording.example_day(at, 1, 20))}})
+
+
+def sheets_for(plan: Plan, period: Period | None = None) -> tuple[Sheet, ...]:
+    """The data sheets of the workbook in template order, with the plan's codes, criteria and
+    wording; examples are taken from `period` (by default the plan's first quarter)."""
+    return (_registration(plan, period), score_sheet(plan, period), _good_deeds(plan, period),
+            _activities(plan, period))
 
 
 DATA_SHEETS = ("dang_ky", "cham_diem", "nguoi_tot", "hoat_dong")

@@ -306,6 +306,13 @@ def test_the_next_plan_is_a_copied_config_and_its_templates_need_no_code_change(
     assert items["Kỳ báo cáo"] == "2026-Q1"
     assert items["Phiên bản mẫu"] == "ĐHTT-2026-2030 v1"
     outside = invoke("templates", "--inputs", str(tmp_path / "inputs"), "--outputs",
-                     str(tmp_path / "out2"), "--period", "2026-Q1")
+                     str(tmp_path / "out2"), "--period", "2026-Q1", "--config",
+                     "plans/2021-2025.toml")
     assert outside.exit_code == 2
     assert "nằm ngoài kế hoạch 2021-2025" in outside.output
+    # Without --config the period picks the shipped plan whose years hold it.
+    chosen = invoke("templates", "--inputs", str(tmp_path / "inputs"), "--outputs",
+                    str(tmp_path / "out3"), "--period", "2026-Q1")
+    assert chosen.exit_code == 0, chosen.output
+    cover = openpyxl.load_workbook(tmp_path / "out3" / "mau" / "VP_2026-Q1.xlsx")["Thông tin"]
+    assert dict(cover.iter_rows(values_only=True))["Phiên bản mẫu"] == "ĐHTT-2026-2030 v1"

@@ -49,9 +49,13 @@ def test_command_line_mistakes_are_told_in_vietnamese(args, message):
 @pytest.mark.parametrize("args, message", [
     (["report", "--period", "2025-Q5"], "Lỗi: Kỳ báo cáo '2025-Q5' không hợp lệ; hãy ghi dạng "
                                         "2025-Q2."),
-    (["report", "--period", "2026-Q1"], "Lỗi: Kỳ 2026-Q1 nằm ngoài kế hoạch 2021-2025 (2021-Q1 – "
-                                        "2025-Q4); hãy chọn tệp cấu hình kế hoạch khác bằng "
-                                        "CONFIG=…"),
+    (["report", "--period", "2026-Q1", "--config", "plans/2021-2025.toml"],
+     "Lỗi: Kỳ 2026-Q1 nằm ngoài kế hoạch 2021-2025 (2021-Q1 – 2025-Q4); hãy chọn tệp cấu hình "
+     "kế hoạch khác bằng CONFIG=…"),
+    (["report", "--period", "2031-Q1"],
+     "Lỗi: Không có kế hoạch nào trong thư mục plans/ bao gồm quý I năm 2031 (các tệp kế "
+     "hoạch: '2021-2025.toml', '2026-2030.toml'); hãy thêm tệp kế hoạch của giai đoạn này hoặc "
+     "chỉ rõ tệp bằng CONFIG=…"),
     (["report", "--run-date", "32/07/2025"], "Lỗi: Ngày tổng hợp '32/07/2025' không hợp lệ; hãy "
                                              "ghi dạng 2025-07-20 hoặc 20/07/2025."),
 ])

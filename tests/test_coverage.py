@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.config import DEFAULT_PLAN
 from pipeline.periods import Period, coverage_note, missing_quarters, periods_between
 
 SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
@@ -115,7 +116,8 @@ def test_a_review_window_without_its_first_quarter_says_so(tmp_path):
     if not (SAMPLE / "2025-Q1").is_dir():
         pytest.skip("sample inputs not generated")
     result = CliRunner().invoke(app, ["so-ket", "--inputs", str(SAMPLE), "--outputs",
-                                      str(tmp_path), "--run-date", "2023-07-20", "--no-pdf"])
+                                      str(tmp_path), "--run-date", "2023-07-20", "--no-pdf",
+                                      "--config", str(DEFAULT_PLAN)])
     assert result.exit_code == 0, result.output
     note = ("Số liệu giai đoạn từ quý I năm 2021 đến quý II năm 2023 chưa có quý I năm 2021.")
     assert f"Lưu ý: {note}" in result.output

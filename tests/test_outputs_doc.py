@@ -28,8 +28,8 @@ JOBS = [["report", "--period", "2025-Q3", "--run-date", "2025-10-20"],
         ["annual", "--year", "2024", "--run-date", "2025-01-20"],
         ["ballots", "--year", "2025", "--run-date", "2025-12-20"],
         ["annual", "--year", "2025", "--run-date", "2025-12-20"],
-        ["so-ket", "--run-date", "2023-07-20"],
-        ["tong-ket", "--run-date", "2025-04-20"],
+        ["so-ket", "--run-date", "2023-07-20", "--config", str(REPO / "plans" / "2021-2025.toml")],
+        ["tong-ket", "--run-date", "2025-04-20", "--config", str(REPO / "plans" / "2021-2025.toml")],
         ["templates", "--period", "2025-Q4"]]
 
 

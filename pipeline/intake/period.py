@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline import model
-from pipeline.config import Plan
+from pipeline.config import OtherPlan, Plan
 from pipeline.findings import ERROR, NOTICE, WARNING, Finding
 from pipeline.intake.parse import LocatedSheet, find_sheet, locate, read_cover
 from pipeline.intake.rules import (
@@ -320,7 +320,19 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile, check_f
         cover_finding(WARNING, "B09", "email", f"'{email}' không phải địa chỉ thư điện tử hợp lệ "
                       "(ví dụ: tenphong.sxd@phutho.gov.vn).")
     version = clean(cover.get("phien_ban_mau", (None, ""))[0])
-    if version and version != plan.plan.template_version:
+    movements = _movement_codes(outcome)
+    other = other_plan_of(plan, version, movements)
+    if other is not None:
+        foreign = ", ".join(sorted({m for m in movements if plan.movement(m) is None}))
+        what = (f"phiên bản mẫu '{version}' là mẫu của {other.name}"
+                if version == other.template_version
+                else f"mã phong trào trong tệp ({foreign}) là mã của {other.name}")
+        cover_finding(WARNING, "B11", "phien_ban_mau", f"tệp được lập từ mẫu của kế hoạch khác: "
+                      f"{what}. {ctx.period.label[:1].upper()}{ctx.period.label[1:]} thuộc "
+                      f"{plan.plan.name}: đề nghị đơn vị dùng mẫu phiên bản "
+                      f"'{plan.plan.template_version}' (mẫu {ctx.period} Văn phòng Sở gửi), "
+                      "chép số liệu sang mẫu đó và gửi lại.")
+    elif version and version != plan.plan.template_version:
         cover_finding(WARNING, "B10", "phien_ban_mau", f"phiên bản mẫu '{version}' khác phiên bản "
                       f"hiện hành '{plan.plan.template_version}'. Đề nghị đơn vị dùng mẫu mới ở "
                       "kỳ sau.")
@@ -333,6 +345,34 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile, check_f
             outcome.rows[key] = parser.rows(located)
         located.rows = []
     return outcome
+
+
+def other_plan_of(plan: Plan, version: str, movements: list[str]) -> OtherPlan | None:
+    """The other plan (of the plans beside this one) whose template a unit file was made from:
+    by its template version, else by movement codes of that plan and not of this one."""
+    if version and version != plan.plan.template_version:
+        for other in plan.other_plans:
+            if version == other.template_version:
+                return other
+    if version == plan.plan.template_version:
+        return None
+    foreign = {m for m in movements if plan.movement(m) is None}
+    if not foreign:
+        return None
+    for other in plan.other_plans:
+        if foreign <= set(other.movements):
+            return other
+    return None
+
+
+def _movement_codes(outcome: FileOutcome) -> list[str]:
+    """The movement codes written in the file's Đăng ký sheet, upper-cased and trimmed."""
+    located = outcome.sheets.get("dang_ky")
+    if located is None or "phong_trao" not in located.columns:
+        return []
+    index = located.columns["phong_trao"]
+    return [clean(r.cells[index]).upper() for r in located.rows
+            if index < len(r.cells) and clean(r.cells[index])]
 
 
 def _count_rows(book: RawBook, decls: tuple[Sheet, ...], outcome: FileOutcome) -> None:

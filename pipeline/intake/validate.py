@@ -300,8 +300,9 @@ def _problem(col: Column, raw: object) -> Problem:
         return ("C02", f"{_q(raw)} không phải giá trị hợp lệ của cột '{col.header}'. Vui lòng "
                 f"chọn một trong: {_choices(col)}.", col.key)
     if col.kind == "date":
+        example = f", ví dụ {col.example}" if col.example else ""
         return ("C05", f"{_q(raw)} không phải ngày hợp lệ ở cột '{col.header}'. Vui lòng nhập "
-                "ngày dạng dd/mm/yyyy, ví dụ 15/04/2025.", col.key)
+                f"ngày dạng dd/mm/yyyy{example}.", col.key)
     if col.kind == "score":
         limit = f"từ 0 đến {fmt(col.maximum)}" if col.maximum is not None else "không âm"
         return ("C03", f"điểm {col.key} là {_q(raw)}, không phải là số. Vui lòng nhập số "

@@ -26,11 +26,12 @@ from pipeline.cli import (
     _Group,
     _period,
     _plan,
+    _plan_path,
     _Stop,
     err,
     out,
 )
-from pipeline.config import DEFAULT_PLAN, ConfigError
+from pipeline.config import PLANS, ConfigError, load_plan, plan_files
 from pipeline.mail.settings import MailError, MailSettings, load_settings, scrub
 
 mail_app = typer.Typer(cls=_Group, no_args_is_help=True, add_completion=False,
@@ -73,7 +74,7 @@ def _chosen_period(period: str, inputs: Path):
 
 @mail_app.command("fetch", cls=_Command)
 def fetch(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
-          config: Config = DEFAULT_PLAN, settings: Settings = Path("mail.toml"),
+          config: Config = None, settings: Settings = Path("mail.toml"),
           debug: Debug = False) -> None:
     """Nhận thư mới từ hộp thư Văn phòng (IMAP), lưu nguyên văn (.eml) vào thư mục kỳ báo cáo."""
     from pipeline.mail.fetch import fetch_mail
@@ -82,7 +83,17 @@ def fetch(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
     holder: list = [None]
 
     def job() -> int:
-        plan = _plan(config)
+        import datetime as dt
+
+        from pipeline.periods import period_of
+
+        # a message may belong to any plan's period (a late file of the previous plan): the
+        # plan being lived in (today's quarter) first, then the others of plans/
+        if config is not None:
+            plan = load_plan(config)
+        else:
+            today = _plan_path(None, period_of(dt.date.today()))
+            plan = [load_plan(p) for p in [today, *(f for f in plan_files(PLANS) if f != today)]]
         mail = _load(settings, holder)
         mail.need_imap()
         if not inputs.is_dir():
@@ -97,7 +108,7 @@ def fetch(inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
 
 @mail_app.command("send", cls=_Command)
 def send(period: MailPeriod = "", inputs: Inputs = Path("inputs"),
-         outputs: Outputs = Path("outputs"), config: Config = DEFAULT_PLAN,
+         outputs: Outputs = Path("outputs"), config: Config = None,
          send: Send = False, settings: Settings = Path("mail.toml"),
          debug: Debug = False) -> None:
     """Gửi thư phản hồi (nội dung trong phan-hoi/ và bảng tính đã ghi chú) cho từng đơn vị."""
@@ -106,9 +117,9 @@ def send(period: MailPeriod = "", inputs: Inputs = Path("inputs"),
     holder: list = [None]
 
     def job() -> int:
-        plan = _plan(config)
-        mail = _load(settings, holder)
         chosen = _chosen_period(period, inputs)
+        plan = _plan(config, chosen)
+        mail = _load(settings, holder)
         sender = mail.need_sender()
         if send:
             mail.need_smtp()
@@ -122,7 +133,7 @@ def send(period: MailPeriod = "", inputs: Inputs = Path("inputs"),
 @mail_app.command("remind", cls=_Command)
 def remind(period: MailPeriod = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
-           config: Config = DEFAULT_PLAN, send: Send = False,
+           config: Config = None, send: Send = False,
            settings: Settings = Path("mail.toml"), debug: Debug = False) -> None:
     """Nhắc các đơn vị chưa có báo cáo được tiếp nhận trong kỳ (sắp đến hạn hoặc đã quá hạn)."""
     from pipeline.mail.send import deliver, reminders
@@ -130,9 +141,9 @@ def remind(period: MailPeriod = "", inputs: Inputs = Path("inputs"),
     holder: list = [None]
 
     def job() -> int:
-        plan = _plan(config)
-        mail = _load(settings, holder)
         chosen = _chosen_period(period, inputs)
+        plan = _plan(config, chosen)
+        mail = _load(settings, holder)
         from pipeline import run
 
         run.check_period(plan, chosen)

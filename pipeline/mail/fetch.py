@@ -84,8 +84,10 @@ def connect(endpoint: Endpoint, settings: MailSettings) -> BaseMailBox:
     return box
 
 
-def fetch_mail(plan: Plan, inputs: Path, outputs: Path, settings: MailSettings,
+def fetch_mail(plan: Plan | list[Plan], inputs: Path, outputs: Path, settings: MailSettings,
                progress: Progress | None = None) -> FetchResult:
+    """`plan`: the plan, or the plans of plans/ (the first one first), when a message may
+    belong to a period of any of them (a late file of the previous plan)."""
     endpoint = settings.need_imap()
     imported = Journal(mail_folder(outputs) / "imported.jsonl")
     listed = Journal(mail_folder(outputs) / "left.jsonl")
@@ -139,7 +141,7 @@ def _fetch(box: BaseMailBox, plan: Plan, inputs: Path, settings: MailSettings,
             _mark(box, head, result)
             step()
             continue
-        routed = route(plan, data, key, pool)
+        routed = _route(plan, data, key, pool)
         if not routed.known_sender and not routed.workbooks:
             _leave(listed, listed_keys, result, key, UNKNOWN_NO_WORKBOOK, head)
         elif not routed.periods:
@@ -158,6 +160,19 @@ def _fetch(box: BaseMailBox, plan: Plan, inputs: Path, settings: MailSettings,
                 box.move(head.uid, endpoint.move_to)
         step()
     return result
+
+
+def _route(plans: Plan | list[Plan], data: bytes, key: str, pool: ReaderPool) -> Routed:
+    """The message routed by the first plan one of whose periods it belongs to (else by the
+    first plan: what is left is said as usual)."""
+    plans = plans if isinstance(plans, list) else [plans]
+    first = None
+    for plan in plans:
+        routed = route(plan, data, key, pool)
+        if routed.periods:
+            return routed
+        first = first or routed
+    return first
 
 
 def _save(folder: Path, routed: Routed, data: bytes) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import xlsxwriter
 
 from pipeline.text import excel_col, fold, vn_date
-from schemas.sheets import COVER, COVER_ITEMS, Column, Sheet, sheets_for
+from schemas.sheets import COVER, Column, Sheet, cover_guide, cover_items, sheets_for
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -107,7 +107,7 @@ def write_template(plan: Plan, unit: Unit, period: Period, path: Path) -> None:
     """Write the blank workbook of one unit for one period."""
     workbook = xlsxwriter.Workbook(str(path), {"default_format_properties": dict(FONT)})
     workbook.set_properties(document_properties(plan, unit, period))
-    data_sheets = sheets_for(plan)
+    data_sheets = sheets_for(plan, period)
     book = _Book(workbook, plan, unit, period, list_ranges(plan, period, data_sheets))
     guide = workbook.add_worksheet(GUIDE_SHEET)
     _write_cover(book, workbook.add_worksheet(COVER.name))
@@ -334,7 +334,7 @@ def _write_cover(book: _Book, ws: Worksheet) -> None:
     ws.write_string(0, 1, value_col.header, book.style("required"))
     ws.set_comments_author(book.plan.issuer_on(book.period.last_day).name)
     prefilled = cover_values(book.plan, book.unit, book.period)
-    for row, item in enumerate(COVER_ITEMS, start=1):
+    for row, item in enumerate(cover_items(book.plan, book.period), start=1):
         ws.write_string(row, 0, item.label, book.style("label"))
         if item.hint:
             ws.write_comment(row, 0, item.hint, {"x_scale": 1.6})
@@ -418,7 +418,7 @@ def cover_guide_rows(plan: Plan, unit: Unit, period: Period
     """The guide's table of the cover: item, required, what goes in, hint, example."""
     prefilled = cover_values(plan, unit, period)
     rows = []
-    for item in COVER_ITEMS:
+    for item in cover_items(plan, period):
         allowed = "Đã ghi sẵn" if item.key in prefilled else ""
         if item.key == "ngay_lap":
             allowed = "Ngày dạng dd/mm/yyyy"
@@ -437,7 +437,8 @@ def _write_guide(book: _Book, ws: Worksheet, data_sheets: tuple[Sheet, ...]) -> 
     ws.set_row(0, 2 * LINE_PT + 8)
     lines = general_guide(book.plan, book.unit, book.period, data_sheets)
     row = _write_paragraphs(book, ws, 2, lines, widths)
-    sections = [(COVER, cover_guide_rows(book.plan, book.unit, book.period))]
+    cover = Sheet(**{**COVER.__dict__, "guide": cover_guide(book.period)})
+    sections = [(cover, cover_guide_rows(book.plan, book.unit, book.period))]
     sections += [(s, guide_rows(s, book.plan, book.period, book.lists)) for s in data_sheets]
     for sheet, rows in sections:
         ws.write_string(row + 1, 0, f"Trang «{sheet.name}»", book.style("heading"))

@@ -34,6 +34,10 @@ one file that came as a saved e-mail (`.eml`, sent from the unit's address), one
 sent a corrected file after a first one (the earlier is superseded), one unit that sent
 nothing (KCHT), and the council's `hoi-dong.xlsx` adjusting three criteria.
 
+`inputs/2026-Q1/` … `inputs/2026-Q3/` are the same generator's run under the draft 2026–2030
+plan (`--first 2026-Q1 --last 2026-Q3 --config plans/2026-2030.toml`): its own units,
+template version and deadlines, registrations starting afresh in its first quarter.
+
 The same generator makes the benchmark's inputs (`units`, `rows_per_unit`).
 """
 

@@ -161,7 +161,7 @@ def test_score_cell_errors(scores, code, message):
     ({"movement": "ABC"}, "C02", "Ô H2: 'ABC' không phải giá trị hợp lệ của cột 'Phong trào'. "
                                  "Vui lòng chọn một trong: VHCS, HCM, NVCT."),
     ({"day": "31/02/2025"}, "C05", "Ô M2: '31/02/2025' không phải ngày hợp lệ ở cột 'Ngày đăng "
-                                   "ký'. Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 15/04/2025."),
+                                   "ký'. Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 15/01/2021."),
     ({"code": "X" * 21}, "C08", "Ô B2: 'Mã điển hình' dài 21 ký tự, vượt quá 20 ký tự. Vui lòng "
                                 "rút gọn."),
     ({"content": "Làm tốt"}, "C09", "Ô K2: 'Nội dung mô hình, thành tích' chỉ có 7 ký tự; cần mô "

@@ -11,12 +11,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from pipeline.config import load_plan
+from pipeline.config import DEFAULT_PLAN, load_plan
 from tests.intake.test_readers import ODS_MANIFEST
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "inputs"
-PLAN = load_plan()
+PLAN_FILE = DEFAULT_PLAN
+PLAN = load_plan(PLAN_FILE)
 VN = dt.timezone(dt.timedelta(hours=7))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

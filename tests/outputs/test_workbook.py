@@ -663,9 +663,26 @@ def test_annual_overview_without_a_previous_year(annual_report, tmp_path):
     write_annual_workbook(replace(annual_report, previous=None), path)
     ws = openpyxl.load_workbook(path)["Tổng quan"]
     table = _section(ws, "1. Kết quả đánh giá")
-    assert table[1] == ["Điển hình được đánh giá", 9, None, None]
+    assert table[0] == ["Chỉ tiêu", "Năm 2024"]  # no empty column for a year without data
+    assert table[1] == ["Điển hình được đánh giá", 9]
     classes = _overview_charts(path)[0]
     assert classes.count("<c:ser>") == 1 and "so với năm" not in classes
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Năm 2023 không có số liệu đánh giá để so sánh." in texts
+
+
+def test_the_plans_first_year_says_it_has_no_earlier_year(annual_report, tmp_path):
+    """In a plan's first year the year before belongs to no plan: said, never shown empty."""
+    first = annual_report.plan.plan.first_year
+    path = tmp_path / f"TongHop_{first}.xlsx"
+    write_annual_workbook(replace(annual_report, year=first, previous=None), path)
+    book = openpyxl.load_workbook(path)
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    said = (f"Năm {first} là năm đầu của kế hoạch: không có năm trước trong kế hoạch để so "
+            "sánh.")
+    assert texts.count(said) == 2  # the overview's note and the comparison sheet
+    assert not [t for t in texts if str(first - 1) in t]
 
 
 @pytest.mark.parametrize("kind", ["annual", "review"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.config import Unit, load_plan
+from pipeline.config import PLANS, Unit, load_plan
 from pipeline.council.sample import write_sample_ballots
 from pipeline.periods import Period, parse_period, periods_between
 from pipeline.text import fold, parse_date, parse_decimal
@@ -228,6 +228,9 @@ def test_exactly_one_unit_writes_a_two_row_header(tmp_path):
 def test_committed_inputs_equal_a_fresh_generation(tmp_path):
     generate(PLAN, periods_between(Period(2021, 2), Period(2025, 3)), tmp_path)
     write_sample_ballots(PLAN, tmp_path, 2025, dt.date(2025, 12, 20))  # as `main` does
+    # The plan being lived in: its quarters so far, under its own (draft) plan file.
+    generate(load_plan(PLANS / "2026-2030.toml"),
+             periods_between(Period(2026, 1), Period(2026, 3)), tmp_path)
     fresh = _tree(tmp_path)
     committed = _tree(INPUTS)
     assert sorted(committed) == sorted(fresh)

@@ -22,7 +22,6 @@ from pipeline.model import (
 from pipeline.outputs.documents.blocks import (
     CLASSES,
     KINDS,
-    UPWARD,
     _by_plan_order,
     _count_by,
     _dated_unit_name,
@@ -283,7 +282,7 @@ def proposal_submission_context(report: AnnualReport) -> dict:
     rule = ("hai năm liên tục xếp loại Xuất sắc" if plan.awards.bang_khen_rule == "xuat_sac"
             else "hai năm liên tục hoàn thành xuất sắc nhiệm vụ")
     blocks = [
-        para("Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"),
+        *(para(basis) for basis in plan.reports.proposal_bases),
         para(f"Căn cứ {plan.plan.name};"),
         para(f"Căn cứ kết quả đánh giá điển hình tiên tiến năm {year}: "
              f"{count(_size(report.evaluations))} điển "
@@ -313,7 +312,7 @@ def proposal_submission_context(report: AnnualReport) -> dict:
                            f"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh ({rule}). "
                            f"{body_name} kính báo cáo Chủ tịch Ủy ban nhân dân tỉnh./."))
     doc["blocks"] = blocks
-    doc["recipients"] = distribution(["Như trên", UPWARD, "Lãnh đạo Sở"])
+    doc["recipients"] = distribution(list(plan.reports.proposal_recipients))
     return doc
 
 
@@ -328,10 +327,7 @@ def award_decision_context(report: AnnualReport) -> dict:
                      f"trong xây dựng điển hình tiên tiến năm {year}")
     doc["authority"] = f"{issuer.signer_title.upper()} {issuer.name.upper()}"
     doc["blocks"] = [
-        {"type": "basis", "text": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"},
-        {"type": "basis", "text": "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 "
-                                  "của Chính phủ quy định chi tiết thi hành một số điều của "
-                                  "Luật Thi đua, khen thưởng;"},
+        *({"type": "basis", "text": basis} for basis in plan.reports.decision_bases),
         {"type": "basis", "text": f"Căn cứ {plan.plan.name};"},
         {"type": "basis", "text": f"Căn cứ kết quả đánh giá điển hình tiên tiến năm {year};"},
         *({"type": "basis", "text": f"Căn cứ Biên bản họp {vote.council} ngày "
@@ -365,7 +361,7 @@ def award_decision_context(report: AnnualReport) -> dict:
                                   f"{body_name}"),
             "blocks": _award_table(gk, year, with_previous=False),
         }
-    doc["recipients"] = distribution(["Như Điều 3", "Lãnh đạo Sở"])
+    doc["recipients"] = distribution(list(plan.reports.decision_recipients))
     return doc
 
 

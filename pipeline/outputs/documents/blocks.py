@@ -42,7 +42,6 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 DOCX_TEMPLATE = TEMPLATES / "van_ban.docx"
 HTML_TEMPLATE = "bao_cao.html"
 FILING = "Lưu: VT, VP."
-UPWARD = "Ban Thi đua - Khen thưởng tỉnh"
 KINDS = ("Tập thể", "Cá nhân")
 CLASSES = ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt")
 PDF_TIMEOUT = 180

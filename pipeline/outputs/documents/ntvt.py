@@ -9,7 +9,6 @@ from pipeline.model import (
     PeriodReport,
 )
 from pipeline.outputs.documents.blocks import (
-    UPWARD,
     _deed_rows,
     _prose,
     _text,
@@ -33,7 +32,7 @@ def deeds_list_context(report: PeriodReport) -> dict:
     doc = letterhead(plan, report.run_date, "DANH SÁCH",
                      "DS", f"Giới thiệu gương người tốt, việc tốt và điển hình tiên tiến "
                            f"xuất sắc {period.label}")
-    doc["recipient"] = f"Kính gửi: {UPWARD}"
+    doc["recipient"] = f"Kính gửi: {plan.reports.upward}"
     deeds = _deed_rows(plan, report.intake.good_deeds, proposed_only=True)
     excellent = outstanding_rows(plan, report.scores, report.intake.registrations, INTRODUCE)
     deed_blocks = []
@@ -58,8 +57,8 @@ def deeds_list_context(report: PeriodReport) -> dict:
     doc["blocks"] = [
         para(f"{proper_name(plan.issuer_on(report.run_date).name)} giới thiệu "
              f"{count(len(deeds))} gương người tốt, việc tốt và {count(len(excellent))} điển "
-             f"hình tiên tiến xếp loại Xuất sắc {period.label} để {UPWARD} xem xét, tuyên "
-             "truyền, nhân rộng."),
+             f"hình tiên tiến xếp loại Xuất sắc {period.label} để {plan.reports.upward} xem xét, "
+             "tuyên truyền, nhân rộng."),
         *number_sections([
             ("Gương người tốt, việc tốt", deed_blocks or [
                 para(f"Trong {period.label}, không có gương người tốt, việc tốt được đề nghị "
@@ -71,5 +70,5 @@ def deeds_list_context(report: PeriodReport) -> dict:
                                          "Xuất sắc đủ điều kiện giới thiệu.")]),
         ]),
     ]
-    doc["recipients"] = distribution(["Như trên", "Lãnh đạo Sở"])
+    doc["recipients"] = distribution(list(plan.reports.good_deeds_recipients))
     return doc

@@ -22,7 +22,6 @@ from pipeline.outputs.documents.blocks import (
     CLASSES,
     KINDS,
     NOTABLE_ACTIVITIES,
-    UPWARD,
     _active,
     _by_plan_order,
     _count_by,
@@ -363,9 +362,10 @@ def proposals_section(report: PeriodReport) -> list[dict]:
     deeds = _deed_rows(report.plan, report.intake.good_deeds, proposed_only=True)
     if not excellent and not deeds:
         return []
-    return [para(f"Đề nghị {UPWARD} xem xét, giới thiệu, tuyên truyền {count(len(excellent))} "
-                 f"điển hình tiên tiến xếp loại Xuất sắc và {count(len(deeds))} gương người tốt, "
-                 f"việc tốt {report.period.label} của Sở (có danh sách kèm theo).")]
+    return [para(f"Đề nghị {report.plan.reports.upward} xem xét, giới thiệu, tuyên truyền "
+                 f"{count(len(excellent))} điển hình tiên tiến xếp loại Xuất sắc và "
+                 f"{count(len(deeds))} gương người tốt, việc tốt {report.period.label} của Sở "
+                 "(có danh sách kèm theo).")]
 
 
 def period_report_context(report: PeriodReport) -> dict:

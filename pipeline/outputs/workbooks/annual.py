@@ -160,7 +160,7 @@ def year_changes(report: model.AnnualReport) -> list[str]:
     """What changed since the previous year, exemplar by exemplar, in one sentence."""
     previous = report.previous
     if previous is None:
-        return [f"Năm {report.year - 1} không có số liệu đánh giá để so sánh."]
+        return [no_previous_text(report)]
     rank = {c: i for i, c in enumerate(CLASSES)}
     up = down = same = first = 0
     for now, before in zip(report.evaluations["xep_loai"],
@@ -181,6 +181,14 @@ def year_changes(report: model.AnnualReport) -> list[str]:
             f"xếp loại, {same} điển hình giữ nguyên; {first} điển hình lần đầu được đánh giá; "
             f"{gone} điển hình được đánh giá năm {report.year - 1} không còn trong danh sách "
             f"năm nay (đã rút hoặc không chấm điểm)."]
+
+
+def no_previous_text(report: model.AnnualReport) -> str:
+    """Why there is no comparison: the plan's first year has no earlier year in the plan."""
+    if report.year <= report.plan.plan.first_year:
+        return (f"Năm {report.year} là năm đầu của kế hoạch: không có năm trước trong kế hoạch "
+                "để so sánh.")
+    return f"Năm {report.year - 1} không có số liệu đánh giá để so sánh."
 
 
 def award_list(plan: Plan, evaluations: pd.DataFrame, award: str) -> list[list]:
@@ -212,10 +220,11 @@ def _annual_overview(book, fmt: Formats, ctx: BookContext, report: model.AnnualR
     figures = annual_figures(now)
     previous = dict(annual_figures(before)) if before is not None else None
     figures_top = row + 1
-    row = _grid(sheet, figures_top, ["Chỉ tiêu", this, then, "Tăng, giảm"],
-                [[f, n, None if previous is None else previous[f],
-                  None if previous is None else n - previous[f]] for f, n in figures],
-                ["text", "count", "count", "delta"],
+    # Without an earlier year the comparison columns are left out (the note says why).
+    row = _grid(sheet, figures_top, ["Chỉ tiêu", this, then, "Tăng, giảm"][:4 if previous else 2],
+                [[f, n, previous[f], n - previous[f]] if previous else [f, n]
+                 for f, n in figures],
+                ["text", "count", "count", "delta"][:4 if previous else 2],
                 label_fills={f"Xếp loại {c}": CLASS_FILLS[c] for c in CLASSES})
     row = _note(sheet, row + 1, LIST_COLUMNS - 1, year_changes(report))
 
@@ -227,9 +236,11 @@ def _annual_overview(book, fmt: Formats, ctx: BookContext, report: model.AnnualR
     for short, counts in by_movement:
         total = sum(counts)
         old = None if earlier is None else sum(earlier[short])
-        rows.append([short, *counts, total, old, None if old is None else total - old])
-    row = _grid(sheet, row + 1, ["Phong trào", *TYPES, "Cộng", then, "Tăng, giảm"], rows,
-                ["text", "count", "count", "count", "count", "delta"])
+        rows.append([short, *counts, total, *([] if old is None else [old, total - old])])
+    compared = earlier is not None
+    row = _grid(sheet, row + 1, ["Phong trào", *TYPES, "Cộng",
+                                 *([then, "Tăng, giảm"] if compared else [])], rows,
+                ["text", "count", "count", "count", *(["count", "delta"] if compared else [])])
 
     row += 2
     ws.write_string(row, 0, "3. Đề nghị khen thưởng theo phong trào", fmt.section())
@@ -301,6 +312,12 @@ def _comparison_sheet(book, fmt: Formats, ctx: BookContext, report: model.Annual
     plan, now, before = ctx.plan, report.evaluations, report.previous
     sheet = SheetWriter(book.add_worksheet("So sánh năm trước"), fmt)
     sheet.fixed.update({0: 36, 1: 12, 2: 12, 3: 12, 4: 12})
+    if before is None:  # nothing to compare with: say why instead of empty columns
+        _titles(sheet, 5, f"KẾT QUẢ NĂM {report.year}", ctx.subtitle)
+        _note(sheet, 3, 5, [no_previous_text(report)])
+        sheet.finish(freeze=(3, 0), filter_range=None, footer_title=ctx.book_title,
+                     period_label=ctx.label, repeat=None)
+        return
     _titles(sheet, 5, f"SO SÁNH KẾT QUẢ NĂM {report.year} VỚI NĂM {report.year - 1}",
             ctx.subtitle)
 
