@@ -12,6 +12,7 @@ pytestmark = pytest.mark.slow  # end-to-end; `make test-fast` skips it
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inputs"
+PLAN_2021 = REPO / "plans" / "2021-2025.toml"
 FILE_NAME = re.compile(r"`([^`]+\.(?:xlsx|docx|html|pdf|csv|json|txt))`")
 
 
@@ -28,8 +29,8 @@ JOBS = [["report", "--period", "2025-Q3", "--run-date", "2025-10-20"],
         ["annual", "--year", "2024", "--run-date", "2025-01-20"],
         ["ballots", "--year", "2025", "--run-date", "2025-12-20"],
         ["annual", "--year", "2025", "--run-date", "2025-12-20"],
-        ["so-ket", "--run-date", "2023-07-20", "--config", str(REPO / "plans" / "2021-2025.toml")],
-        ["tong-ket", "--run-date", "2025-04-20", "--config", str(REPO / "plans" / "2021-2025.toml")],
+        ["so-ket", "--run-date", "2023-07-20", "--config", str(PLAN_2021)],
+        ["tong-ket", "--run-date", "2025-04-20", "--config", str(PLAN_2021)],
         ["templates", "--period", "2025-Q4"]]
 
 
