@@ -193,14 +193,15 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
            config: Config = DEFAULT_PLAN, pdf: Pdf = True, debug: Debug = False) -> None:
     """Tổng hợp một quý: kiểm tra tệp của các đơn vị, chấm điểm, lập bảng tổng hợp, báo cáo và phản hồi."""
-    from pipeline import run
+    from pipeline import progress, run
 
     def job() -> int:
         plan = _plan(config)
         day = _date(run_date)
         chosen = _period(period) if period else run.default_period(inputs)
         run.periods_in(inputs)
-        status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf)
+        with progress.shown(err):
+            status = run.run_report(plan, chosen, inputs, outputs, day, config.name, pdf)
         _report_summary(outputs / str(chosen), chosen)
         return status
 
