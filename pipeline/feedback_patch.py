@@ -69,8 +69,11 @@ def annotated_bytes(data: bytes, findings: list[Finding], title: str, stamp: dt.
 
     loaded: dict[str, Sheet] = {}
     groups: dict[tuple[str, int, int], list[Finding]] = {}
+    found: dict[str, str | None] = {}
     for f in findings:
-        part = _find_sheet(worksheets, f.sheet)
+        if f.sheet not in found:
+            found[f.sheet] = _find_sheet(worksheets, f.sheet)
+        part = found[f.sheet]
         position = fb._cell_position(f.cell)
         if part is None or position is None:
             continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import posixpath
 import re
@@ -46,6 +47,7 @@ _ROOT = re.compile(rb"<worksheet\b" + _ATTRS)
 _SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
 _ROW_TAG = re.compile(rb"<row" + _ATTRS)
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
+_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"' + _ATTRS)
 _STYLE_ATTR = re.compile(rb'(?<=\s)s\s*=\s*"([0-9]+)"')
 _NO_LEADING_R = re.compile(rb'<(?:c|row)(?:[>/\t\n\r]| (?!r="))')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
@@ -367,6 +369,7 @@ class Sheet:
         self.legacy_id: str | None = None
         self.add_legacy: str | None = None
 
+    @functools.cached_property
     def min_column(self) -> int:
         """openpyxl's `min_column`: the first column with a cell (merged cells count)."""
         if re.search(rb'<c r="A[0-9]', self.body):
@@ -377,7 +380,7 @@ class Sheet:
         return min(found, default=1)
 
     def target(self, row: int, col: int) -> tuple[int, int]:
-        col = col or self.min_column()
+        col = col or self.min_column
         for c1, r1, c2, r2 in self.merges:
             if r1 <= row <= r2 and c1 <= col <= c2:
                 return r1, c1
@@ -431,16 +434,16 @@ class Sheet:
     @staticmethod
     def _restyle_cell(inner: bytes, row: int, col: int, rgb: str, style) -> bytes:
         ref = b"%s%d" % (col_letters(col).encode(), row)
-        found = re.search(rb'<c r="' + ref + rb'"' + _ATTRS, inner)
+        found = next((m for m in _CELL_TAG.finditer(inner) if m[1] == ref), None)
         if found is None:  # a missing cell: inserted in column order
             at = next((m.start() for m in _CELL_REF.finditer(inner)
                        if col_number(m[1]) > col), len(inner))
             return inner[:at] + b'<c r="%s" s="%d"/>' % (ref, style(0, rgb)) + inner[at:]
-        attrs = found[1]
+        attrs = found[2]
         old = _STYLE_ATTR.search(attrs)
         new = b's="%d"' % style(int(old[1]) if old else 0, rgb)
         attrs = attrs[:old.start()] + new + attrs[old.end():] if old else attrs + b" " + new
-        tag = b'<c r="%s"%s%s' % (ref, attrs, b"/>" if found[2] else b">")
+        tag = b'<c r="%s"%s%s' % (ref, attrs, b"/>" if found[3] else b">")
         return inner[:found.start()] + tag + inner[found.end():]
 
     def bytes(self, deselect: bool) -> bytes:
@@ -501,11 +504,20 @@ class Notes:
         self.list = self.root.find(q("commentList"))
         if self.authors is None or self.list is None:
             raise Unexpected("comments part")
+        self.by_ref = {el.get("ref", "").replace("$", ""): el for el in self.list}
+        self.shapes: dict[tuple[str, str], etree._Element] = {}
+        self.next_id: int | None = None
         if legacy:
             target = {i: t for i, _, t in links}.get(legacy[1].decode())
             if target is None:
                 raise Unexpected("legacy drawing without its part")
             self.vml_part, self.vml = target, parse(pkg.read(target))
+            for shape in self.vml.iter(q("shape", VML)):
+                data = shape.find(q("ClientData", EXCEL))
+                if data is not None and data.get("ObjectType") == "Note":
+                    where = (data.findtext(q("Row", EXCEL), "").strip(),
+                             data.findtext(q("Column", EXCEL), "").strip())
+                    self.shapes.setdefault(where, shape)
         else:
             self.vml_part = pkg.free("xl/drawings/commentsDrawing", "vml")
             sheet.add_legacy = rels.add("vmlDrawing", self.vml_part)
@@ -525,7 +537,7 @@ class Notes:
         ref = f"{col_letters(col)}{row}"
         old_author, before = None, ""
         names = [a.text or "" for a in self.authors]
-        old = next((el for el in self.list if el.get("ref", "").replace("$", "") == ref), None)
+        old = self.by_ref.pop(ref, None)
         if old is not None:
             index = int(old.get("authorId", "0"))
             old_author = names[index] if index < len(names) else ""
@@ -540,29 +552,32 @@ class Notes:
         comment = etree.SubElement(self.list, q("comment"), ref=ref,
                                    authorId=str(names.index(author)), shapeId="0")
         etree.SubElement(etree.SubElement(comment, q("text")), q("t")).text = text
+        self.by_ref[ref] = comment
         self._shape(row, col, height, 320)
 
     def _shape(self, row: int, col: int, height: int, width: int) -> None:
-        for shape in self.vml.iter(q("shape", VML)):
-            data = shape.find(q("ClientData", EXCEL))
-            if (data is not None and data.get("ObjectType") == "Note"
-                    and data.findtext(q("Row", EXCEL), "").strip() == str(row - 1)
-                    and data.findtext(q("Column", EXCEL), "").strip() == str(col - 1)):
-                size = {"width": f"width:{width}px", "height": f"height:{height}px"}
-                style = _SHAPE_SIZE.sub(lambda m, size=size: size[m[1]], shape.get("style", ""))
-                shape.set("style", style)
-                return
-        if self.vml.find(f"{q('shapetype', VML)}[@id='_x0000_t202']") is None:
-            kind = etree.SubElement(self.vml, q("shapetype", VML), {
-                "id": "_x0000_t202", "coordsize": "21600,21600", q("spt", OFFICE): "202",
-                "path": "m,l,21600r21600,l21600,xe"})
-            etree.SubElement(kind, q("stroke", VML), joinstyle="miter")
-            etree.SubElement(kind, q("path", VML), {"gradientshapeok": "t",
-                                                   q("connecttype", OFFICE): "rect"})
-        taken = [int(n) for n in re.findall(r"_x0000_s(\d+)", etree.tostring(self.vml).decode())]
+        """Size the cell's note shape, or add one (ids after the drawing's highest)."""
+        shape = self.shapes.get((str(row - 1), str(col - 1)))
+        if shape is not None:
+            size = {"width": f"width:{width}px", "height": f"height:{height}px"}
+            style = _SHAPE_SIZE.sub(lambda m: size[m[1]], shape.get("style", ""))
+            shape.set("style", style)
+            return
+        if self.next_id is None:
+            if self.vml.find(f"{q('shapetype', VML)}[@id='_x0000_t202']") is None:
+                kind = etree.SubElement(self.vml, q("shapetype", VML), {
+                    "id": "_x0000_t202", "coordsize": "21600,21600", q("spt", OFFICE): "202",
+                    "path": "m,l,21600r21600,l21600,xe"})
+                etree.SubElement(kind, q("stroke", VML), joinstyle="miter")
+                etree.SubElement(kind, q("path", VML), {"gradientshapeok": "t",
+                                                         q("connecttype", OFFICE): "rect"})
+            taken = re.findall(r"_x0000_s(\d+)", etree.tostring(self.vml).decode())
+            self.next_id = max([1025, *map(int, taken)]) + 1
         shape = _comment_shape(row - 1, col - 1, height, width)
-        shape.set("id", f"_x0000_s{max([1025, *taken]) + 1:04d}")
+        shape.set("id", f"_x0000_s{self.next_id:04d}")
+        self.next_id += 1
         self.vml.append(shape)
+        self.shapes[str(row - 1), str(col - 1)] = shape
 
     def save(self) -> None:
         self.list[:] = sorted(self.list, key=lambda el: ref_position(el.get("ref", "")))
