@@ -17,6 +17,7 @@ from lxml import etree
 from pipeline import feedback as fb
 from pipeline.findings import NOTICE, SEVERITY_ORDER, Finding
 from pipeline.text import fold
+from pipeline.xlsx_notes import Notes
 from pipeline.xlsx_patch import (
     COMMENTS_CT,
     MAIN,
@@ -26,7 +27,6 @@ from pipeline.xlsx_patch import (
     XLSM_MAIN,
     XLSX_MAIN,
     ContentTypes,
-    Notes,
     Package,
     Rels,
     Sheet,
