@@ -205,7 +205,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
            outputs: Outputs = Path("outputs"), run_date: RunDate = "",
            config: Config = None, pdf: Pdf = True, debug: Debug = False) -> None:
     """Tổng hợp một quý: kiểm tra tệp của các đơn vị, chấm điểm, lập bảng tổng hợp, báo cáo và phản hồi."""
-    from pipeline import run
+    from pipeline import progress, run
 
     def job() -> int:
         day = _date(run_date)
@@ -213,8 +213,9 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         config_path = _plan_path(config, chosen)
         plan = load_plan(config_path)
         run.periods_in(inputs)
-        status = run.run_report(plan, chosen, inputs, outputs, day, config_path.name, pdf,
-                                _notice)
+        with progress.shown(err):
+            status = run.run_report(plan, chosen, inputs, outputs, day, config_path.name,
+                                    pdf, _notice)
         _report_summary(outputs / str(chosen), chosen)
         return status
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import model
+from pipeline import model, progress
 from pipeline.config import Plan
 from pipeline.council import vote as council_vote
 from pipeline.council.ballots import write_ballots
@@ -112,7 +112,8 @@ def read_period(folder: Path, pool: ReaderPool):
     if not folder.is_dir():
         return [], iter(()), [], []
     found = discover(folder)
-    books = zip(found.files, pool.read_each(found.files), strict=True)
+    progress.grow(len(found.files))
+    books = zip(found.files, progress.counted(pool.read_each(found.files)), strict=True)
     return found.files, books, found.findings, found.containers
 
 
@@ -172,6 +173,7 @@ def build_period_report(plan: Plan, period: Period, inputs: Path, run_date: dt.d
     history, containers = load_history(plan, inputs, period, run_date, pool, cache)
     pool.close()  # every file is read: the workers' memory goes before scoring needs its own
     release_memory()
+    progress.stage("Chấm điểm")
     previous_period = max((p for p in history if p < period), default=None)
     # The report compares with the previous period only: the others need no scoring.
     scored = {p: (history[p].intake, score_period(history[p].intake, plan))
@@ -242,7 +244,9 @@ def write_feedback(run: PeriodRun, out: Path, made: Iterable[bytes] | None = Non
     folder = out / "phan-hoi"
     folder.mkdir(parents=True, exist_ok=True)
     per_unit: dict[str, list[tuple[str, list]]] = {}
-    for (name, unit, problems, _, _), workbook in zip(files, made, strict=True):
+    progress.stage("Ghi bản phản hồi cho đơn vị", len(files))
+    for (name, unit, problems, _, _), workbook in zip(files, progress.counted(iter(made)),
+                                                      strict=True):
         _unique(folder / feedback_name(unit or None, name)).write_bytes(workbook)
         if unit:
             per_unit.setdefault(unit, []).append((name, problems))
@@ -297,6 +301,7 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
     if not (inputs / str(period)).is_dir():
         raise RunError(f"Không có thư mục '{inputs / str(period)}'. Hãy tạo thư mục này và chép "
                        "tệp của các đơn vị vào (thư mục trống: mọi đơn vị được ghi 'Chưa nộp').")
+    progress.stage("Đọc và kiểm tra tệp của các đơn vị", 0)
     with ReaderPool() as pool:
         run = build_period_report(plan, period, inputs, run_date, pool,
                                   IntakeCache(outputs, plan, run_date))
@@ -309,25 +314,33 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
             # small: the workbook is written by a forked process meanwhile (or first, on one
             # core); LibreOffice makes the reports' PDFs while the data and feedback are written
             with alongside(lambda: write_period_workbook(run.report, workbook), workbook.name):
+                progress.stage("Lập báo cáo")
                 documents = write_period_documents(run.report, out)
                 with _pdfs(documents, out, run_date, pdf) as conversion:
+                    progress.stage("Ghi dữ liệu và bảng tổng hợp")
                     write_data(run, out, config_name)
                     write_feedback(run, out)
+                    if conversion.process is not None:
+                        progress.stage("Chuyển báo cáo sang PDF")
                     _finish_pdfs(conversion, say)
+                progress.stage("Hoàn tất bảng tổng hợp")
             return
         # big: the reports first (their peak is the run's own, with no worker beside it); then,
         # while the run prepares the workbook, a worker annotates the units' files, and while
         # the run writes the data files, another writes the workbook's cells and zips them
+        progress.stage("Lập báo cáo")
         documents = write_period_documents(run.report, out)
         release_memory()
         with contextlib.ExitStack() as stack:
             conversion = stack.enter_context(_pdfs(documents, out, run_date, pdf))
             with BackgroundAnnotations(feedback_jobs(run)) as annotations:
+                progress.stage("Ghi bảng tổng hợp")
                 book = write_period_workbook(run.report, workbook, remote=True)
                 if book is not None:
                     stack.enter_context(book.finishing())
             write_data(run, out, config_name)
             write_feedback(run, out, annotations.results())
+            progress.stage("Hoàn tất bảng tổng hợp")
             _finish_pdfs(conversion, say)
 
     publish(outputs / str(period), build)

@@ -43,13 +43,17 @@ FILLS = {
     WARNING: PatternFill("solid", fgColor="FFEB9C"),
     NOTICE: PatternFill("solid", fgColor="DDEBF7"),
 }
+ANNOTATED_NOTE = ("Trong các trang của đơn vị, ô có lỗi được tô đỏ, ô có cảnh báo tô vàng, "
+                  "ô có lưu ý tô xanh, kèm ghi chú của Văn phòng Sở.")
 HEADERS = ("Mức độ", "Trang tính", "Ô", "Mã lỗi", "Nội dung")
 WIDTHS = (11, 22, 9, 8, 90)
 HEADER_ROW = 3
-# A workbook whose parts (media and binaries aside) unpack to more than this is not loaded by
-# openpyxl: a formatted million-row range (42 MB of XML) takes 23 s; 5 MB (5,000 rows of 15
-# columns, far beyond a unit's report) takes 2 s. Such a unit gets the `Phản hồi` sheet alone.
-MAX_XML_BYTES = 10_000_000
+# A workbook whose parts (media and binaries aside) unpack to more than MAX_XML_BYTES is not
+# annotated: the unit gets the `Phản hồi` sheet alone. The patch route costs a pass over the
+# bytes (a 50 MB sheet: about a second); openpyxl, its fallback, loads every cell: a formatted
+# million-row range (42 MB of XML) takes 23 s, 5 MB (5,000 rows of 15 columns) 2 s.
+MAX_XML_BYTES = 50_000_000
+MAX_OPENPYXL_XML_BYTES = 10_000_000
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _ZIP_MIN = dt.datetime(1980, 1, 1)
 _ZIP_MAX = dt.datetime(2107, 12, 31, 23, 59, 58)
@@ -172,8 +176,20 @@ def order_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _annotated_bytes(data: bytes, findings: list[Finding], title: str, stamp: dt.datetime) -> bytes:
-    if _xml_size(data) > MAX_XML_BYTES:
+    """The annotated copy: the unit's package patched (pipeline/outputs/feedback_patch.py) or,
+    when it holds anything the patch does not expect, the workbook loaded and saved with
+    openpyxl."""
+    size = _xml_size(data)
+    if size > MAX_XML_BYTES:
         raise ValueError("workbook too large to annotate")
+    from pipeline.outputs.feedback_patch import annotated_bytes  # it imports this module
+
+    try:
+        return annotated_bytes(data, findings, title, stamp)
+    except Exception:
+        pass
+    if size > MAX_OPENPYXL_XML_BYTES:
+        raise ValueError("workbook too large to load")
     wb = load_workbook(io.BytesIO(data), keep_vba=False, rich_text=True)
     for name in [n for n in wb.sheetnames if fold(n) == fold(FEEDBACK_SHEET)]:
         del wb[name]  # a feedback copy sent back to us: its old list is stale
@@ -273,13 +289,7 @@ def _fill_listing(ws: Worksheet, findings: list[Finding], title: str, annotated:
     heading = f"{title}: {count_text(findings)}."
     _put(ws, 1, 1, heading).font = Font(bold=True, size=13)
     if annotated and findings:
-        _put(
-            ws,
-            2,
-            1,
-            "Trong các trang của đơn vị, ô có lỗi được tô đỏ, ô có cảnh báo tô vàng, "
-            "ô có lưu ý tô xanh, kèm ghi chú của Văn phòng Sở.",
-        ).font = Font(italic=True)
+        _put(ws, 2, 1, ANNOTATED_NOTE).font = Font(italic=True)
     for col, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = _put(ws, HEADER_ROW, col, header)
         cell.font = Font(bold=True)

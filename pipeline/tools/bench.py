@@ -12,7 +12,12 @@ its parameters. Every measurement runs in a subprocess; the process tree's resid
   constant-memory mode: the least any program doing the job could spend;
 - naive: what a clerk's script does: `pandas.read_excel` (openpyxl) per file, concat, to_excel;
 - the sample quarter's `report --no-pdf` (inputs/, every quarter read for registrations), cold
-  (empty intake cache) and warm, against the bare import of its dependencies.
+  (empty intake cache) and warm, against the bare import of its dependencies;
+- a row-heavy quarter: a few units (9) sending 5,000 exemplars each, every file with a finding
+  or a few (generated with an older template version: one warning on each cover, plus the
+  generator's mistakes), end-to-end, floor and naive script measured the same way;
+- feedback for one of those 5,000-row files with 3 flagged cells, against reading that file
+  with python-calamine (in one process, libraries imported, median of several repetitions).
 
 The figures go to `<out>/bench.json` and a short Vietnamese summary to stdout. `--smoke` runs
 the same code on a few tiny files once (CI); its numbers mean nothing.
@@ -25,6 +30,7 @@ import dataclasses
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -54,10 +60,13 @@ class Settings:
     scales: tuple[int, ...] = (250, 500, 1000)
     runs: int = 3
     seed: int = 2025
+    heavy_units: int = 9
+    heavy_rows: int = 5000
 
 
 FULL = Settings()
-SMOKE = Settings(files=4, rows=3, scales=(2, 4), runs=1)
+SMOKE = Settings(files=4, rows=3, scales=(2, 4), runs=1, heavy_units=4, heavy_rows=20)
+OLD_TEMPLATE = "ĐHTT-2021-2025 v0"  # the row-heavy quarter's files: one warning on each cover
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -83,20 +92,27 @@ def plan_text(units: int) -> str:
     return "".join(lines[:first]) + "".join(blocks) + "".join(lines[end:council])
 
 
-def prepare(out: Path, units: int, rows: int, seed: int) -> tuple[Path, Path, str]:
-    """(plan file, inputs folder, period) of a synthetic province; generated once, then reused."""
+def prepare(out: Path, units: int, rows: int, seed: int,
+            old_template: bool = False) -> tuple[Path, Path, str]:
+    """(plan file, inputs folder, period) of a synthetic province; generated once, then reused.
+    With `old_template` the files are made from an older template version than the plan's."""
     from pipeline.config import load_plan
     from pipeline.tools.sample import generate
 
-    key = f"u{units}-r{rows}-s{seed}"
+    key = f"u{units}-r{rows}-s{seed}" + ("-old" if old_template else "")
     folder = out / "inputs" / key
     plan_path = folder / "plan.toml"
     done = folder / ".complete"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        plan_path.write_text(plan_text(units), encoding="utf-8")
-        plan = load_plan(plan_path)
+        text = plan_text(units)
+        if old_template:  # the files are made from this plan, the run uses the real one
+            (folder / "old.toml").write_text(re.sub(r'(?m)^template_version = ".*"$',
+                                                    f'template_version = "{OLD_TEMPLATE}"',
+                                                    text), encoding="utf-8")
+        plan_path.write_text(text, encoding="utf-8")
+        plan = load_plan(folder / "old.toml" if old_template else plan_path)
         generate(plan, [plan.first_period], folder / "data", seed, rows_per_unit=rows,
                  late_unit=None)
         done.write_text(key, encoding="utf-8")
@@ -245,6 +261,49 @@ def naive_job(folder: Path, target: Path) -> int:
     return rows
 
 
+def feedback_job(folder: Path, target: Path, repeats: int = 7) -> dict:
+    """Feedback for the folder's first unit workbook with 3 flagged cells (a cover cell and
+    one deep in each table) against reading the file with calamine; figures to `target`."""
+    import io
+
+    import python_calamine
+
+    from pipeline.findings import ERROR, NOTICE, WARNING, Finding
+    from pipeline.outputs.feedback import feedback_workbook_bytes
+
+    path = next(p for p in sorted(folder.iterdir()) if p.suffix.lower() == ".xlsx"
+                and p.name != "hoi-dong.xlsx")
+    data = path.read_bytes()
+
+    def read() -> list:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [book.get_sheet_by_name(n).to_python() for n in book.sheet_names]
+
+    sheets = read()
+    names = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names
+    deep = [max(len(rows) - 10, 1) for rows in sheets]
+    findings = [Finding(WARNING, "", path.name, names[0], "B6", "B10", "Phiên bản mẫu cũ.", 6),
+                Finding(ERROR, "", path.name, names[1], f"C{deep[1]}", "C02", "Sai.", deep[1]),
+                Finding(NOTICE, "", path.name, names[2], f"D{deep[2]}", "C01", "Xem.", deep[2])]
+
+    def timed(work) -> float:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    feedback_workbook_bytes(data, "xlsx", findings, "T")  # warm: lazy imports
+    result = {"file": path.name, "rows": sum(len(rows) for rows in sheets),
+              "calamine_read_s": round(timed(read), 4),
+              "feedback_s": round(timed(lambda: feedback_workbook_bytes(
+                  data, "xlsx", findings, "T")), 4)}
+    result["feedback_over_read"] = round(result["feedback_s"] / result["calamine_read_s"], 2)
+    target.write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
 def job_command(job: str, folder: Path, target: Path) -> list[str]:
     return [sys.executable, "-m", "pipeline.tools.bench", "--job", job, str(folder), str(target)]
 
@@ -297,6 +356,7 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
                          before=lambda: shutil.rmtree(sample_out, ignore_errors=True))
     sample_warm = repeat(runs, sample_command)
     bare = repeat(runs, [sys.executable, "-c", "import " + ", ".join(DEPENDENCIES)])
+    heavy = _heavy_run(out, work, settings)
 
     seconds = e2e["median_s"]
     largest = max(scaling, key=lambda p: p["units"])
@@ -305,6 +365,11 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
         "naive_over_end_to_end": round(naive["median_s"] / seconds, 2),
         "sample_cold_over_import": round(sample_cold["median_s"] / bare["median_s"], 2),
         "sample_warm_over_import": round(sample_warm["median_s"] / bare["median_s"], 2),
+        "heavy_end_to_end_over_floor": round(heavy["end_to_end"]["median_s"]
+                                             / heavy["floor"]["median_s"], 2),
+        "heavy_naive_over_end_to_end": round(heavy["naive"]["median_s"]
+                                             / heavy["end_to_end"]["median_s"], 2),
+        "feedback_over_calamine_read": heavy["feedback"]["feedback_over_read"],
     }
     smallest = min(scaling, key=lambda p: p["units"])
     linearity = round(largest["ms_per_unit"] / smallest["ms_per_unit"], 2)
@@ -314,6 +379,10 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
         "peak_memory_gib_largest": _target(round(memory["peak_rss_sum_mib"] / 1024, 3), "<=", 1),
         "sample_warm_over_import": _target(ratios["sample_warm_over_import"], "<=", 3),
         "sample_cold_over_import": _target(ratios["sample_cold_over_import"], "<=", 3),
+        "heavy_end_to_end_over_floor": _target(ratios["heavy_end_to_end_over_floor"], "<=", 1.5),
+        "heavy_peak_memory_gib": _target(
+            round(heavy["end_to_end"]["peak_rss_mib"] / 1024, 3), "<=", 1),
+        "feedback_over_calamine_read": _target(ratios["feedback_over_calamine_read"], "<=", 2),
     }
     return {
         "smoke": smoke,
@@ -330,6 +399,7 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
         "scaling_largest_over_smallest_per_unit": linearity,
         "memory_largest": memory,
         "sample": {"report_cold": sample_cold, "report_warm": sample_warm, "bare_import": bare},
+        "heavy": heavy,
         "ratios": ratios,
         "targets": targets,
     }
@@ -348,6 +418,25 @@ def _memory_run(out: Path, work: Path, units: int, settings: Settings) -> dict:
             "peak_pss_mib": round(sample.peak_pss / MIB, 1)}
 
 
+def _heavy_run(out: Path, work: Path, settings: Settings) -> dict:
+    """The row-heavy quarter: end-to-end, floor and naive script, then the feedback measure."""
+    plan, inputs, period = prepare(out, settings.heavy_units, settings.heavy_rows, settings.seed,
+                                   old_template=True)
+    outputs = work / "heavy"
+    e2e = repeat(settings.runs, report_command(plan, inputs, period, outputs),
+                 before=lambda: shutil.rmtree(outputs, ignore_errors=True))
+    files, rows = rows_read(outputs, period)
+    annotated = len(list((outputs / period / "phan-hoi").glob("*.xlsx")))
+    floor = repeat(settings.runs, job_command("floor", inputs / period, work / "floor-h.xlsx"))
+    naive = repeat(settings.runs, job_command("naive", inputs / period, work / "naive-h.xlsx"))
+    target = work / "feedback.json"
+    subprocess.run(job_command("feedback", inputs / period, target), check=True,
+                   stdout=subprocess.DEVNULL)
+    return {"units": settings.heavy_units, "files": files, "rows": rows,
+            "feedback_files": annotated, "end_to_end": e2e, "floor": floor, "naive": naive,
+            "feedback": json.loads(target.read_text(encoding="utf-8"))}
+
+
 def _target(value: float, op: str, limit: float) -> dict:
     met = value <= limit if op == "<=" else value >= limit
     return {"value": value, "limit": f"{op} {limit}", "met": met}
@@ -355,7 +444,7 @@ def _target(value: float, op: str, limit: float) -> dict:
 
 def describe(result: dict) -> str:
     """The figures for a person, in Vietnamese."""
-    e2e, r, t = result["end_to_end"], result["ratios"], result["targets"]
+    e2e, r, t, h = result["end_to_end"], result["ratios"], result["targets"], result["heavy"]
     inp = result["input"]
     lines = [
         f"Đo hiệu năng{' (bản thu nhỏ)' if result['smoke'] else ''}: {inp['files']} tệp, "
@@ -378,6 +467,14 @@ def describe(result: dict) -> str:
         f"{_s(result['sample']['report_warm']['median_s'])} khi chạy lại; nạp thư viện "
         f"{_s(result['sample']['bare_import']['median_s'])} (gấp {_x(r['sample_cold_over_import'])}"
         f" / {_x(r['sample_warm_over_import'])}).",
+        f"- Quý nhiều dòng ({h['files']} tệp, {_n(h['rows'])} dòng, {h['feedback_files']} tệp "
+        f"phản hồi): toàn bộ {_s(h['end_to_end']['median_s'])}, sàn "
+        f"{_s(h['floor']['median_s'])} (gấp {_x(r['heavy_end_to_end_over_floor'])}), đơn giản "
+        f"{_s(h['naive']['median_s'])} (gấp {_x(r['heavy_naive_over_end_to_end'])}); bộ nhớ đỉnh "
+        f"{h['end_to_end']['peak_rss_mib']:.0f} MiB.",
+        f"- Phản hồi một tệp {_n(h['feedback']['rows'])} dòng, 3 ô: "
+        f"{_s(h['feedback']['feedback_s'])}; đọc tệp bằng calamine "
+        f"{_s(h['feedback']['calamine_read_s'])} (gấp {_x(r['feedback_over_calamine_read'])}).",
         "- Mục tiêu: " + "; ".join(
             f"{name} {v['value']} {v['limit']}: {'đạt' if v['met'] else 'CHƯA ĐẠT'}"
             for name, v in t.items()) + ".",
@@ -412,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.job:
         name, folder, target = args.job
-        job = {"floor": floor_job, "naive": naive_job}[name]
+        job = {"floor": floor_job, "naive": naive_job, "feedback": feedback_job}[name]
         job(Path(folder), Path(target))
         return 0
     settings = SMOKE if args.smoke else FULL

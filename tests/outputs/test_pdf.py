@@ -77,7 +77,7 @@ def test_only_finished_pdfs_are_published(tmp_path, monkeypatch):
     assert files == sorted([*WITHOUT_PDF, "BaoCao_2025-Q2.pdf",
                             "NguoiTotViecTot_2025-Q2.pdf"])
     assert (folder / "BaoCao_2025-Q2.pdf").read_bytes().startswith(b"%PDF")
-    assert "PDF" not in result.output
+    assert "Không tạo được bản PDF" not in result.output
 
 
 def test_a_stalled_libreoffice_is_stopped_and_named_and_leaves_nothing(tmp_path, monkeypatch):
@@ -107,4 +107,4 @@ def test_without_libreoffice_nothing_is_said(tmp_path, monkeypatch):
                                       RUN_DATE])
     folder = tmp_path / "out" / PERIOD
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == WITHOUT_PDF
-    assert "PDF" not in result.output
+    assert "Không tạo được bản PDF" not in result.output

@@ -34,17 +34,24 @@ def test_smoke_writes_every_figure(smoke):
     for name in ("report_cold", "report_warm", "bare_import"):
         assert set(result["sample"][name]) >= FIGURE, name
     assert set(result["ratios"]) == {"end_to_end_over_floor", "naive_over_end_to_end",
-                                     "sample_cold_over_import", "sample_warm_over_import"}
+                                     "sample_cold_over_import", "sample_warm_over_import",
+                                     "heavy_end_to_end_over_floor", "heavy_naive_over_end_to_end",
+                                     "feedback_over_calamine_read"}
     assert set(result["targets"]) == {"end_to_end_over_floor", "naive_over_end_to_end",
                                       "peak_memory_gib_largest", "sample_warm_over_import",
-                                      "sample_cold_over_import"}
+                                      "sample_cold_over_import", "heavy_end_to_end_over_floor",
+                                      "heavy_peak_memory_gib", "feedback_over_calamine_read"}
+    for name in ("end_to_end", "floor", "naive"):
+        assert set(result["heavy"][name]) >= FIGURE, name
     assert [p["units"] for p in result["scaling"]] == [2, 4]
 
 
 def test_smoke_numbers_are_sane(smoke):
     _, result = smoke
+    heavy = result["heavy"]
     figures = [result["end_to_end"], result["floor"], result["naive"],
-               *result["sample"].values(), *result["scaling"]]
+               *result["sample"].values(), *result["scaling"],
+               heavy["end_to_end"], heavy["floor"], heavy["naive"]]
     for figure in figures:
         assert len(figure["runs_s"]) == 1
         assert figure["median_s"] > 0
@@ -76,3 +83,12 @@ def test_the_synthetic_plan_has_the_requested_units():
     assert [u["code"] for u in plan["units"]] == ["U0001", "U0002", "U0003"]
     assert plan["plan"]["code"] == "2021-2025"
     assert [c["code"] for c in plan["general_criteria"]] == ["G1", "G2", "G3", "G4", "G5"]
+
+
+def test_smoke_row_heavy_quarter_gives_every_file_feedback(smoke):
+    _, result = smoke
+    heavy = result["heavy"]
+    # every unit file carries at least the old-template warning on its cover
+    assert heavy["units"] == 4 and heavy["feedback_files"] >= heavy["files"] - 1 > 0
+    assert heavy["feedback"]["feedback_s"] > 0 and heavy["feedback"]["calamine_read_s"] > 0
+    assert heavy["feedback"]["rows"] > 20
