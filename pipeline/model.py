@@ -46,7 +46,10 @@ COUNCIL = ["ma_don_vi", "ma_dien_hinh", "tieu_chi", "diem", "ly_do", "nguon"]
 #   dieu_chinh (council changes explained), giai_thich (rank, quota line and why)
 SCORE_EXTRA = ["so_sang_kien", "ngay_dang_ky", "xep_loai_cb", "ky_luat", "antt", "thanh_tich",
                "ky", "dieu_chinh", "giai_thich"]
-GOOD_DEED_EXTRA = ["nam_sinh", "gioi_tinh", "chuc_vu", "ket_qua", "hinh_thuc_khen"]
+# good deeds: + ngay_nhan (when its file came: e-mail date, else cover date), trung (the
+#   `nguon` of each repeat merged into this nomination, a tuple)
+GOOD_DEED_EXTRA = ["nam_sinh", "gioi_tinh", "chuc_vu", "ket_qua", "hinh_thuc_khen", "ngay_nhan",
+                   "trung"]
 ACTIVITY_EXTRA = ["ghi_chu"]
 SUBMISSION_EXTRA = ["ten_don_vi", "ngay_nop", "han_nop", "nguoi_gui", "so_loi", "so_canh_bao"]
 DIFFICULTIES = ["ma_don_vi", "ten_don_vi", "kho_khan", "de_xuat"]

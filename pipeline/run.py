@@ -194,7 +194,7 @@ def write_data(run: PeriodRun, out: Path, config_name: str) -> None:
     write_csv(intake.submissions, model.NOP_BAO_CAO, data / "nop_bao_cao.csv")
     write_csv(intake.findings, model.LOI, data / "loi.csv")
     manifest = build_manifest(report.plan, report.period, report.run_date, run.taken.outcomes,
-                              run.containers, config_name)
+                              run.containers, config_name, intake.good_deeds)
     write_json(manifest, out / "manifest.json")
 
 

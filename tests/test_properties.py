@@ -482,7 +482,7 @@ def test_valid_rows_read_back_unchanged_however_they_are_typed(data):
     found = sources(plain, book, canonical(book))
     assert found["got"] == found["want"]
     n = {key: len(rows) for key, rows in book.rows.items()}
-    assert plain.outcomes[0].counts == {key: [count, count, 0, 0] for key, count in n.items()}
+    assert plain.outcomes[0].counts == {key: [count, count, 0, 0, 0] for key, count in n.items()}
 
     assert problems(typed) == []
     assert accepted(typed) == accepted(plain)
