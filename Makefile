@@ -8,6 +8,7 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 CONFIG  ?= plans/2021-2025.toml
 PERIOD  ?=
+MONTH   ?=
 YEAR    ?=
 RUN_DATE ?=
 FILE    ?=
@@ -19,7 +20,7 @@ RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report annual so-ket tong-ket templates check test test-fast lint golden bench \
+.PHONY: help install report ntvt annual so-ket tong-ket templates check test test-fast lint golden bench \
         bench-smoke check-render samples clean
 
 help: ## Liệt kê các lệnh
@@ -36,6 +37,9 @@ install: $(BIN)/.installed ## Tạo môi trường .venv và cài thư viện (t
 
 report: install ## Tổng hợp một quý (PERIOD=2025-Q2; mặc định: kỳ mới nhất trong inputs/)
 	@$(RUN) report $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
+
+ntvt: install ## Người tốt việc tốt của một tháng (MONTH=2025-08; mặc định: tháng trước)
+	@$(RUN) ntvt $(OPTS) --outputs $(OUTPUTS) $(if $(MONTH),--month $(MONTH)); $(OK12)
 
 annual: install ## Đánh giá năm, đề nghị khen thưởng (YEAR=2024; mặc định: năm mới nhất)
 	@$(RUN) annual $(OPTS) --outputs $(OUTPUTS) $(if $(YEAR),--year $(YEAR)); $(OK12)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import DEFAULT_PLAN, ConfigError, Plan, load_plan
-from pipeline.periods import Period, parse_period, period_of
+from pipeline.periods import Month, Period, parse_month, parse_period, period_of
 from pipeline.text import parse_date
 
 
@@ -93,7 +93,7 @@ def usage_error_text(error: Exception) -> str | None:
         guess = f" Có phải là {found.group(3)}?" if found.group(3) else ""
         return f"Không có lệnh '{found.group(2)}'.{guess}"
     if message == "Missing command.":
-        return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check)."
+        return "Thiếu tên lệnh (report, ntvt, annual, so-ket, tong-ket, templates, check)."
     return None
 
 
@@ -205,6 +205,69 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         return status
 
     _guard(debug, job)
+
+
+@app.command("ntvt", cls=_Command)
+def ntvt(month: Annotated[str, typer.Option("--month", metavar="THÁNG", help="Tháng, ví dụ 2025-08 (mặc định: tháng trước ngày tổng hợp nếu đã có thư mục quý của tháng đó, nếu không thì tháng cuối của kỳ mới nhất).")] = "",
+         inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+         run_date: RunDate = "", config: Config = DEFAULT_PLAN, pdf: Pdf = True,
+         debug: Debug = False) -> None:
+    """Người tốt, việc tốt hằng tháng: danh sách giới thiệu gửi Ban Thi đua - Khen thưởng tỉnh từ các tệp đã nhận."""
+    from pipeline import run
+
+    def job() -> int:
+        plan = _plan(config)
+        day = _date(run_date)
+        chosen = _month(month) if month else _default_month(inputs, day)
+        run.periods_in(inputs)
+        report = run.run_ntvt(plan, chosen, inputs, outputs, day, config.name, pdf)
+        _month_summary(report, outputs / str(chosen))
+        return 0
+
+    _guard(debug, job)
+
+
+def _month(text: str) -> Month:
+    found = parse_month(text)
+    if found is None:
+        raise _Stop(f"Tháng '{text}' không hợp lệ; hãy ghi dạng 2025-08.")
+    return found
+
+
+def _default_month(inputs: Path, day: dt.date) -> Month:
+    """The month before the run date (a month's list is made early in the next one) when its
+    quarter has a folder; else the last month of the latest quarter in `inputs/`."""
+    from pipeline import run
+
+    before = Month(day.year, day.month).previous()
+    if (inputs / str(before.period)).is_dir():
+        return before
+    latest = run.default_period(inputs)
+    return Month(latest.year, latest.months[-1])
+
+
+def _month_summary(report, folder: Path) -> None:
+    """How many nominations each unit sent, who sent none, and which came late."""
+    month = report.month
+    units = report.units
+    sent = units[units["so_de_cu"] > 0]
+    lines = [f"Tháng {month.month}/{month.year}: {int(units['so_de_cu'].sum())} đề cử "
+             f"({int(units['so_de_nghi_tuyen_truyen'].sum())} đề nghị tuyên truyền) của "
+             f"{len(sent)}/{len(units)} đơn vị."]
+    silent = units[units["so_de_cu"] == 0]
+    if len(silent):
+        names = ", ".join(f"{r.ten_don_vi} ({r.ma_don_vi})" for r in silent.itertuples())
+        lines.append(f"Chưa gửi đề cử tháng {month.month}: {names}.")
+    if len(report.late):
+        lines.append(f"Đề cử đến muộn của các tháng trước (đã có trong danh sách "
+                     f"{month.period.label_short}, không thuộc danh sách tháng này):")
+        for d in report.late.itertuples():
+            source = str(d.nguon).rsplit("!", 2)[0]
+            lines.append(f"  - {d.ho_ten} ({d.ma_don_vi}), tháng {d.thang}: tệp {source}, nhận "
+                         f"ngày {d.ngay_nhan:%d/%m/%Y}.")
+    lines.append(f"Kết quả: {folder}")
+    for line in lines:
+        out.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command("annual", cls=_Command)

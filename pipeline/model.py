@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.config import Plan
-from pipeline.periods import Period
+from pipeline.periods import Month, Period
 
 # ---- data files (OUTPUTS.md): the leading columns are the contract ---------------------------
 DANG_KY = ["ma_don_vi", "ma_dien_hinh", "loai", "ten", "nam_sinh", "gioi_tinh", "chuc_vu",
@@ -92,6 +92,24 @@ class PeriodReport:
     intake: Intake
     scores: pd.DataFrame  # CHAM_DIEM + SCORE_EXTRA + per-criterion columns
     previous: PeriodReport | None = None  # the previous quarter, for comparisons
+
+
+# a month's nominations per unit (`ntvt`): every unit valid at the month's end, plan order
+MONTH_UNITS = ["ma_don_vi", "ten_don_vi", "so_de_cu", "so_de_nghi_tuyen_truyen"]
+
+
+@dataclass
+class MonthReport:
+    """A month's good people, good deeds (`ntvt MONTH`), from its quarter's files so far."""
+
+    plan: Plan
+    month: Month
+    run_date: dt.date
+    deeds: pd.DataFrame  # NGUOI_TOT + GOOD_DEED_EXTRA: the month's nominations
+    units: pd.DataFrame  # MONTH_UNITS
+    # NGUOI_TOT + GOOD_DEED_EXTRA: nominations of the quarter's earlier months received after
+    # the previous month's list was due (they are in the quarter's list, not in this one)
+    late: pd.DataFrame
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pipeline.config import Plan
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
 from pipeline.intake.discover import discover
+from pipeline.intake.nominations import month_report
 from pipeline.intake.period import (
     ConstraintBatch,
     OpenedPeriod,
@@ -29,6 +30,7 @@ from pipeline.intake.period import (
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
 from pipeline.outputs.documents.annual import write_annual_documents
+from pipeline.outputs.documents.ntvt import write_month_documents
 from pipeline.outputs.documents.quarterly import write_period_documents
 from pipeline.outputs.documents.render import convert_to_pdf
 from pipeline.outputs.documents.review import write_review_documents
@@ -46,7 +48,7 @@ from pipeline.outputs.workbooks.annual import write_annual_workbook
 from pipeline.outputs.workbooks.quarterly import write_period_workbook
 from pipeline.outputs.workbooks.review import write_review_workbook
 from pipeline.parallel import alongside, fork_fits, two_cores
-from pipeline.periods import Period, parse_period, period_of, periods_between
+from pipeline.periods import Month, Period, parse_period, period_of, periods_between
 from pipeline.scoring.review import build_annual, build_review
 from pipeline.scoring.score import score_period
 from pipeline.sources import InputFile
@@ -307,6 +309,36 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)
+
+
+def run_ntvt(plan: Plan, month: Month, inputs: Path, outputs: Path, run_date: dt.date,
+             config_name: str, pdf: bool = True) -> model.MonthReport:
+    """`ntvt`: the month's good people, good deeds from its quarter's files received so far,
+    into outputs/<month>/ (letter, data, per-unit counts, manifest), swapped in when complete."""
+    period = month.period
+    check_period(plan, period)
+    if not (inputs / str(period)).is_dir():
+        raise RunError(f"Không có thư mục '{inputs / str(period)}' của {period.label}. Hãy tạo "
+                       "thư mục này và chép tệp đề cử của các đơn vị vào.")
+    with ReaderPool() as pool:
+        history, containers = load_history(plan, inputs, period, run_date, pool,
+                                            IntakeCache(outputs, plan, run_date))
+    taken = history[period]
+    report = month_report(plan, month, run_date, taken.intake.good_deeds)
+
+    def build(out: Path) -> None:
+        data = out / "data"
+        write_csv(report.deeds, model.NGUOI_TOT, data / "nguoi_tot_viec_tot.csv")
+        write_csv(report.units, model.MONTH_UNITS, data / "de_cu_theo_don_vi.csv")
+        write_json(build_manifest(plan, period, run_date, taken.outcomes,
+                                  containers.get(period, []), config_name, report.deeds,
+                                  label=str(month)), out / "manifest.json")
+        documents = write_month_documents(report, out)
+        if pdf:
+            convert_to_pdf(documents, out, day=run_date)
+
+    publish(outputs / str(month), build)
+    return report
 
 
 def load_scored(plan: Plan, inputs: Path, last: Period, run_date: dt.date,

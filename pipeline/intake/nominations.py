@@ -17,9 +17,13 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
+import pandas as pd
+
+from pipeline import model
+from pipeline.config import Plan
 from pipeline.findings import WARNING, Finding
-from pipeline.periods import Period
-from schemas.sheets import Sheet
+from pipeline.periods import Month, Period
+from schemas.sheets import YES, Sheet
 
 DEEDS = "nguoi_tot"  # the good-deeds sheet's key
 READ, ACCEPTED, REJECTED, SUPERSEDED, MERGED = range(5)  # FileOutcome.counts positions
@@ -142,3 +146,35 @@ def merge(deeds: list[tuple[object, dict]]) -> Merged:
         row["trung"] = tuple(out.repeats.get(k, ()))
         out.rows.append(row)
     return out
+
+
+# --- a month's list -------------------------------------------------------------------------
+def month_due(plan: Plan, month: Month) -> dt.date:
+    """The day a month's nominations are due: the plan's deadline day of the following month
+    (for a quarter's last month, the quarter's deadline, overrides included)."""
+    if month.month == month.period.months[-1]:
+        return plan.deadline(month.period)
+    return month.next().first_day.replace(day=plan.deadlines.day)
+
+
+def month_report(plan: Plan, month: Month, run_date: dt.date,
+                 deeds: pd.DataFrame) -> model.MonthReport:
+    """The month's nominations among the quarter's (`deeds`: Intake.good_deeds), how many each
+    unit sent, and the earlier months' nominations that came after their list was due."""
+    months = deeds["thang"].map(int) if len(deeds) else pd.Series([], dtype=int)
+    mine = deeds[(months == month.month).to_numpy()].reset_index(drop=True)
+    units = [u for u in plan.units if u.valid_on(month.last_day)]
+    rows = []
+    for unit in units:
+        of_unit = mine[mine["ma_don_vi"] == unit.code]
+        rows.append({"ma_don_vi": unit.code, "ten_don_vi": unit.name, "so_de_cu": len(of_unit),
+                     "so_de_nghi_tuyen_truyen": int(
+                         (of_unit["de_nghi_tuyen_truyen"] == YES).sum())})
+    late = pd.DataFrame(columns=deeds.columns, dtype=object)
+    if len(deeds) and month.month != month.period.months[0]:
+        since = month_due(plan, month.previous())
+        received = deeds["ngay_nhan"]
+        late = deeds[((months < month.month) & received.map(lambda d: d is not None and d > since)
+                      ).to_numpy()].reset_index(drop=True)
+    return model.MonthReport(plan, month, run_date, mine,
+                             pd.DataFrame(rows, columns=model.MONTH_UNITS, dtype=object), late)
