@@ -333,8 +333,10 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
             chosen = run.default_period(inputs).next()
         else:
             chosen = period_of(dt.date.today())
-        written = run.run_templates(plan, chosen, outputs)
-        out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}.")
+        written, nominations = run.run_templates(plan, chosen, outputs)
+        out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}, kèm "
+                  f"{len(nominations)} mẫu đề cử người tốt, việc tốt (…_NguoiTotViecTot.xlsx).",
+                  highlight=False, soft_wrap=True)
         return 0
 
     _guard(debug, job)

@@ -43,7 +43,7 @@ from pipeline.outputs.feedback import (
 )
 from pipeline.outputs.manifest import build_manifest
 from pipeline.outputs.publish import publish, release_memory, write_csv, write_json
-from pipeline.outputs.templates import write_templates
+from pipeline.outputs.templates import write_nomination_templates, write_templates
 from pipeline.outputs.workbooks.annual import write_annual_workbook
 from pipeline.outputs.workbooks.quarterly import write_period_workbook
 from pipeline.outputs.workbooks.review import write_review_workbook
@@ -408,16 +408,20 @@ def write_review_data(report: model.ReviewReport, data: Path) -> None:
         write_csv(frame, list(frame.columns), data / f"{name}.csv")
 
 
-def run_templates(plan: Plan, period: Period, outputs: Path) -> list[Path]:
+def run_templates(plan: Plan, period: Period, outputs: Path) -> tuple[list[Path], list[Path]]:
+    """outputs/mau/: the blank workbook and the light nomination workbook of every unit."""
     check_period(plan, period)
     target = outputs / "mau"
     written: list[Path] = []
+    nominations: list[Path] = []
 
     def build(out: Path) -> None:
         written.extend(target / p.name for p in write_templates(plan, period, out))
+        nominations.extend(target / p.name
+                           for p in write_nomination_templates(plan, period, out))
 
     publish(target, build)
-    return written
+    return written, nominations
 
 
 def single_input(path: Path) -> InputFile:

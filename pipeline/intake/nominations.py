@@ -61,26 +61,29 @@ def _months(outcome, decl: Sheet, period: Period) -> list[int | None]:
 
 def supersede_months(unit: str, files: list, decl: Sheet, period: Period,
                      superseded_status: str) -> list[Finding]:
-    """Among one unit's accepted nomination files, a later file supersedes an earlier one for
-    the months it names. The rows of those months leave the earlier file (counted as
-    superseded); a file with nothing left is superseded whole. `files` are modified."""
+    """Among one unit's accepted nomination files, a later file that resends months of an
+    earlier one (every month it names is one the earlier named) supersedes the earlier for
+    those months: their rows leave the earlier file (counted as superseded), and a file with
+    nothing left is superseded whole. A later file naming a month the earlier did not (August's
+    file with a forgotten July nomination) supersedes nothing. `files` are modified."""
     findings: list[Finding] = []
     files = sorted(files, key=file_order)
     months = [_months(f, decl, period) for f in files]
+    named = [{m for m in ms if m is not None} for ms in months]
     for i, outcome in enumerate(files):
-        later: dict[int, object] = {}  # month -> the latest file naming it
+        later: dict[int, object] = {}  # month -> the latest file resending it
         for j in range(i + 1, len(files)):
-            for m in months[j]:
-                if m is not None:
+            if named[j] and named[j] <= named[i]:
+                for m in named[j]:
                     later[m] = files[j]
         gone = [k for k, m in enumerate(months[i]) if m in later]
         if not gone:
             continue
         counts = outcome.counts[DEEDS]
         counts[SUPERSEDED] = len(gone)
-        named = sorted({months[i][k] for k in gone})
-        by = later[named[-1]]
-        month_text = ", ".join(f"tháng {m}" for m in named)
+        resent = sorted({months[i][k] for k in gone})
+        by = later[resent[-1]]
+        month_text = ", ".join(f"tháng {m}" for m in resent)
         if len(gone) == len(months[i]):
             outcome.status = superseded_status
             for c in outcome.counts.values():

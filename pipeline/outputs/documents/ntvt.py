@@ -19,6 +19,7 @@ from pipeline.outputs.documents.blocks import (
     _prose,
     _text,
     _unit_name,
+    capitalize_first,
     count,
     distribution,
     heading,
@@ -95,7 +96,8 @@ def month_deeds_context(report: MonthReport) -> dict:
     units = sorted(by_unit, key=plan.unit_order)
     blocks = []
     for i, code in enumerate(units, start=1):
-        body = [[str(k), _text(d["ho_ten"]), _text(d.get("chuc_vu")), _prose(d["noi_dung"]),
+        body = [[str(k), _text(d["ho_ten"]), _text(d.get("chuc_vu")),
+                 capitalize_first(_prose(d["noi_dung"])),
                  "; ".join(x for x in (_prose(d.get("ket_qua")),
                                        _prose(d.get("hinh_thuc_khen"))) if x)]
                 for k, d in enumerate(by_unit[code], start=1)]
