@@ -9,6 +9,7 @@ INPUTS  ?= inputs
 OUTPUTS ?= outputs
 CONFIG  ?=
 PERIOD  ?=
+MONTH   ?=
 YEAR    ?=
 RUN_DATE ?=
 FILE    ?=
@@ -22,7 +23,7 @@ RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report annual ballots so-ket tong-ket templates check test test-fast lint golden bench \
+.PHONY: help install report ntvt annual ballots so-ket tong-ket templates check test test-fast lint golden bench \
         bench-smoke check-render samples clean mail-fetch mail-send mail-remind
 
 help: ## Liệt kê các lệnh
@@ -39,6 +40,10 @@ install: $(BIN)/.installed ## Tạo môi trường .venv và cài thư viện (t
 
 report: install ## Tổng hợp một quý (PERIOD=2025-Q2; mặc định: kỳ mới nhất trong inputs/)
 	@$(RUN) report $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
+
+ntvt: install ## Người tốt việc tốt của một tháng (MONTH=2025-08; mặc định: tháng trước)
+	@$(RUN) ntvt $(OPTS) --outputs $(OUTPUTS) $(if $(MONTH),--month $(MONTH)); $(OK12)
+
 
 annual: install ## Đánh giá năm, đề nghị khen thưởng, kiểm phiếu Hội đồng nếu có (YEAR=2024)
 	@$(RUN) annual $(OPTS) --outputs $(OUTPUTS) $(if $(YEAR),--year $(YEAR)) $(if $(MEETING_DATE),--meeting-date $(MEETING_DATE)); $(OK12)

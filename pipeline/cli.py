@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.config import PLANS, ConfigError, Plan, load_plan, plan_path_for
-from pipeline.periods import Period, parse_period, period_of
+from pipeline.periods import Month, Period, parse_month, parse_period, period_of
 from pipeline.text import parse_date
 
 
@@ -95,7 +95,7 @@ def usage_error_text(error: Exception) -> str | None:
         guess = f" Có phải là {found.group(3)}?" if found.group(3) else ""
         return f"Không có lệnh '{found.group(2)}'.{guess}"
     if message == "Missing command.":
-        return "Thiếu tên lệnh (report, annual, so-ket, tong-ket, templates, check, mail)."
+        return "Thiếu tên lệnh (report, ntvt, annual, ballots, so-ket, tong-ket, templates, check, mail)."
     return None
 
 
@@ -226,6 +226,71 @@ Year = Annotated[int, typer.Option("--year", metavar="NĂM", help="Năm đánh g
 MeetingDate = Annotated[str, typer.Option("--meeting-date", metavar="NGÀY", help="Ngày họp Hội đồng Thi đua - Khen thưởng, dạng 2025-12-20 hoặc 20/12/2025 (mặc định: ngày tổng hợp); thành viên được tính theo ngày này.")]
 
 
+@app.command("ntvt", cls=_Command)
+def ntvt(month: Annotated[str, typer.Option("--month", metavar="THÁNG", help="Tháng, ví dụ 2025-08 (mặc định: tháng trước ngày tổng hợp nếu đã có thư mục quý của tháng đó, nếu không thì tháng cuối của kỳ mới nhất).")] = "",
+         inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+         run_date: RunDate = "", config: Config = None, pdf: Pdf = True,
+         debug: Debug = False) -> None:
+    """Người tốt, việc tốt hằng tháng: danh sách giới thiệu gửi Ban Thi đua - Khen thưởng tỉnh từ các tệp đã nhận."""
+    from pipeline import run
+
+    def job() -> int:
+        day = _date(run_date)
+        chosen = _month(month) if month else _default_month(inputs, day)
+        run.periods_in(inputs)
+        config_path = _plan_path(config, chosen.period)
+        plan = load_plan(config_path)
+        report = run.run_ntvt(plan, chosen, inputs, outputs, day, config_path.name, pdf,
+                              _notice)
+        _month_summary(report, outputs / str(chosen))
+        return 0
+
+    _guard(debug, job)
+
+
+def _month(text: str) -> Month:
+    found = parse_month(text)
+    if found is None:
+        raise _Stop(f"Tháng '{text}' không hợp lệ; hãy ghi dạng 2025-08.")
+    return found
+
+
+def _default_month(inputs: Path, day: dt.date) -> Month:
+    """The month before the run date (a month's list is made early in the next one) when its
+    quarter has a folder; else the last month of the latest quarter in `inputs/`."""
+    from pipeline import run
+
+    before = Month(day.year, day.month).previous()
+    if (inputs / str(before.period)).is_dir():
+        return before
+    latest = run.default_period(inputs)
+    return Month(latest.year, latest.months[-1])
+
+
+def _month_summary(report, folder: Path) -> None:
+    """How many nominations each unit sent, who sent none, and which came late."""
+    month = report.month
+    units = report.units
+    sent = units[units["so_de_cu"] > 0]
+    lines = [f"Tháng {month.month}/{month.year}: {int(units['so_de_cu'].sum())} đề cử "
+             f"({int(units['so_de_nghi_tuyen_truyen'].sum())} đề nghị tuyên truyền) của "
+             f"{len(sent)}/{len(units)} đơn vị."]
+    silent = units[units["so_de_cu"] == 0]
+    if len(silent):
+        names = ", ".join(f"{r.ten_don_vi} ({r.ma_don_vi})" for r in silent.itertuples())
+        lines.append(f"Chưa gửi đề cử tháng {month.month}: {names}.")
+    if len(report.late):
+        lines.append(f"Đề cử đến muộn của các tháng trước (đã có trong danh sách "
+                     f"{month.period.label_short}, không thuộc danh sách tháng này):")
+        for d in report.late.itertuples():
+            source = str(d.nguon).rsplit("!", 2)[0]
+            lines.append(f"  - {d.ho_ten} ({d.ma_don_vi}), tháng {d.thang}: tệp {source}, nhận "
+                         f"ngày {d.ngay_nhan:%d/%m/%Y}.")
+    lines.append(f"Kết quả: {folder}")
+    for line in lines:
+        out.print(escape(line), highlight=False, soft_wrap=True)
+
+
 @app.command("annual", cls=_Command)
 def annual(year: Year = 0,
            inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
@@ -339,9 +404,10 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
         else:
             chosen = period_of(dt.date.today())
         plan = _plan(config, chosen)
-        written = run.run_templates(plan, chosen, outputs)
-        out.print(escape(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}."),
-                  highlight=False)
+        written, nominations = run.run_templates(plan, chosen, outputs)
+        out.print(escape(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}, kèm "
+                         f"{len(nominations)} mẫu đề cử người tốt, việc tốt "
+                         "(…_NguoiTotViecTot.xlsx)."), highlight=False, soft_wrap=True)
         return 0
 
     _guard(debug, job)

@@ -21,6 +21,7 @@ CODES = {
     "F08": "thư điện tử không có tệp Excel đính kèm",
     "F09": "người gửi không phải địa chỉ của đơn vị",
     "F10": "không xác định được đơn vị",
+    "F11": "đề cử của một số tháng được thay thế bởi tệp đề cử mới hơn của cùng đơn vị",
     # cover
     "B01": "thiếu trang Thông tin",
     "B02": "thiếu hoặc sai mã đơn vị",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.config import Plan
-from pipeline.periods import Period
+from pipeline.periods import Month, Period
 
 # ---- data files (OUTPUTS.md): the leading columns are the contract ---------------------------
 DANG_KY = ["ma_don_vi", "ma_dien_hinh", "loai", "ten", "nam_sinh", "gioi_tinh", "chuc_vu",
@@ -46,7 +46,10 @@ COUNCIL = ["ma_don_vi", "ma_dien_hinh", "tieu_chi", "diem", "ly_do", "nguon"]
 #   dieu_chinh (council changes explained), giai_thich (rank, quota line and why)
 SCORE_EXTRA = ["so_sang_kien", "ngay_dang_ky", "xep_loai_cb", "ky_luat", "antt", "thanh_tich",
                "ky", "dieu_chinh", "giai_thich"]
-GOOD_DEED_EXTRA = ["nam_sinh", "gioi_tinh", "chuc_vu", "ket_qua", "hinh_thuc_khen"]
+# good deeds: + ngay_nhan (when its file came: e-mail date, else cover date), trung (the
+#   `nguon` of each repeat merged into this nomination, a tuple)
+GOOD_DEED_EXTRA = ["nam_sinh", "gioi_tinh", "chuc_vu", "ket_qua", "hinh_thuc_khen", "ngay_nhan",
+                   "trung"]
 ACTIVITY_EXTRA = ["ghi_chu"]
 SUBMISSION_EXTRA = ["ten_don_vi", "ngay_nop", "han_nop", "nguoi_gui", "so_loi", "so_canh_bao"]
 DIFFICULTIES = ["ma_don_vi", "ten_don_vi", "kho_khan", "de_xuat"]
@@ -90,6 +93,24 @@ class PeriodReport:
     intake: Intake
     scores: pd.DataFrame  # CHAM_DIEM + SCORE_EXTRA + per-criterion columns
     previous: PeriodReport | None = None  # the previous quarter, for comparisons
+
+
+# a month's nominations per unit (`ntvt`): every unit valid at the month's end, plan order
+MONTH_UNITS = ["ma_don_vi", "ten_don_vi", "so_de_cu", "so_de_nghi_tuyen_truyen"]
+
+
+@dataclass
+class MonthReport:
+    """A month's good people, good deeds (`ntvt MONTH`), from its quarter's files so far."""
+
+    plan: Plan
+    month: Month
+    run_date: dt.date
+    deeds: pd.DataFrame  # NGUOI_TOT + GOOD_DEED_EXTRA: the month's nominations
+    units: pd.DataFrame  # MONTH_UNITS
+    # NGUOI_TOT + GOOD_DEED_EXTRA: nominations of the quarter's earlier months received after
+    # the previous month's list was due (they are in the quarter's list, not in this one)
+    late: pd.DataFrame
 
 
 @dataclass

@@ -115,3 +115,53 @@ def coverage_note(scope: str, periods: list[Period], missing: list[Period]) -> s
     if all(m > present[-1] for m in missing):
         return f"Số liệu {scope} mới đến hết {name(present[-1])}; chưa có {names}."
     return f"Số liệu {scope} chưa có {names}."
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Month:
+    """A month of a quarter: good people, good deeds are introduced every month."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    def __lt__(self, other: Month) -> bool:
+        return (self.year, self.month) < (other.year, other.month)
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, (self.month - 1) // 3 + 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.next().first_day - dt.timedelta(days=1)
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    @property
+    def label(self) -> str:
+        """What documents say: 'tháng 8 năm 2025'."""
+        return f"tháng {self.month} năm {self.year}"
+
+
+def parse_month(value: object) -> Month | None:
+    """'2025-08' (or '8/2025', as a clerk writes it); None when it is not a month."""
+    m = _MONTH.match(str(value or "").strip())
+    if not m:
+        return None
+    year, month = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return Month(int(year), int(month)) if 1 <= int(month) <= 12 else None

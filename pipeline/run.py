@@ -21,6 +21,7 @@ from pipeline.council.tally import voted_report
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
 from pipeline.intake.discover import discover
+from pipeline.intake.nominations import month_report
 from pipeline.intake.period import (
     ConstraintBatch,
     OpenedPeriod,
@@ -33,6 +34,7 @@ from pipeline.intake.period import (
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
 from pipeline.outputs.documents.annual import write_annual_documents
+from pipeline.outputs.documents.ntvt import write_month_documents
 from pipeline.outputs.documents.quarterly import signed_documents, write_period_documents
 from pipeline.outputs.documents.render import PdfConversion
 from pipeline.outputs.documents.review import write_review_documents
@@ -45,12 +47,13 @@ from pipeline.outputs.feedback import (
 )
 from pipeline.outputs.manifest import build_manifest, build_summary_manifest
 from pipeline.outputs.publish import publish, release_memory, write_csv, write_json
-from pipeline.outputs.templates import write_templates
+from pipeline.outputs.templates import write_nomination_templates, write_templates
 from pipeline.outputs.workbooks.annual import write_annual_workbook
 from pipeline.outputs.workbooks.quarterly import write_period_workbook
 from pipeline.outputs.workbooks.review import write_review_workbook
 from pipeline.parallel import alongside, fork_fits, two_cores
 from pipeline.periods import (
+    Month,
     Period,
     coverage_note,
     missing_quarters,
@@ -207,7 +210,7 @@ def write_data(run: PeriodRun, out: Path, config_name: str) -> None:
     write_csv(intake.submissions, model.NOP_BAO_CAO, data / "nop_bao_cao.csv")
     write_csv(intake.findings, model.LOI, data / "loi.csv")
     manifest = build_manifest(report.plan, report.period, report.run_date, run.taken.outcomes,
-                              run.containers, config_name)
+                              run.containers, config_name, intake.good_deeds)
     write_json(manifest, out / "manifest.json")
 
 
@@ -345,6 +348,37 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
 
     publish(outputs / str(period), build)
     return exit_status(run.report.intake.findings)
+
+
+def run_ntvt(plan: Plan, month: Month, inputs: Path, outputs: Path, run_date: dt.date,
+             config_name: str, pdf: bool = True,
+             say: Callable[[str], None] = _quiet) -> model.MonthReport:
+    """`ntvt`: the month's good people, good deeds from its quarter's files received so far,
+    into outputs/<month>/ (letter, data, per-unit counts, manifest), swapped in when complete."""
+    period = month.period
+    check_period(plan, period)
+    if not (inputs / str(period)).is_dir():
+        raise RunError(f"Không có thư mục '{inputs / str(period)}' của {period.label}. Hãy tạo "
+                       "thư mục này và chép tệp đề cử của các đơn vị vào.")
+    with ReaderPool() as pool:
+        history, containers = load_history(plan, inputs, period, run_date, pool,
+                                            IntakeCache(outputs, plan, run_date))
+    taken = history[period]
+    report = month_report(plan, month, run_date, taken.intake.good_deeds)
+
+    def build(out: Path) -> None:
+        data = out / "data"
+        write_csv(report.deeds, model.NGUOI_TOT, data / "nguoi_tot_viec_tot.csv")
+        write_csv(report.units, model.MONTH_UNITS, data / "de_cu_theo_don_vi.csv")
+        write_json(build_manifest(plan, period, run_date, taken.outcomes,
+                                  containers.get(period, []), config_name, report.deeds,
+                                  label=str(month)), out / "manifest.json")
+        documents = write_month_documents(report, out)
+        with _pdfs(documents, out, run_date, pdf) as conversion:
+            _finish_pdfs(conversion, say)
+
+    publish(outputs / str(month), build)
+    return report
 
 
 def load_scored(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
@@ -514,16 +548,20 @@ def write_review_data(report: model.ReviewReport, data: Path) -> None:
         write_csv(frame, list(frame.columns), data / f"{name}.csv")
 
 
-def run_templates(plan: Plan, period: Period, outputs: Path) -> list[Path]:
+def run_templates(plan: Plan, period: Period, outputs: Path) -> tuple[list[Path], list[Path]]:
+    """outputs/mau/: the blank workbook and the light nomination workbook of every unit."""
     check_period(plan, period)
     target = outputs / "mau"
     written: list[Path] = []
+    nominations: list[Path] = []
 
     def build(out: Path) -> None:
         written.extend(target / p.name for p in write_templates(plan, period, out))
+        nominations.extend(target / p.name
+                           for p in write_nomination_templates(plan, period, out))
 
     publish(target, build)
-    return written
+    return written, nominations
 
 
 def single_input(path: Path) -> InputFile:

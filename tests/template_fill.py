@@ -93,6 +93,8 @@ def fill_template_with_valid_rows(path: Path, plan: Plan, period: Period,
     for key, value in rows["thong_tin"].items():
         _put(cover.cell(labels[_label(key)], 2), value)
     for sheet in sheets_for(plan):
+        if sheet.name not in workbook.sheetnames:  # the light nomination workbook
+            continue
         ws = workbook[sheet.name]
         columns = {cell.value: cell.column for cell in ws[1]}
         for offset, row in enumerate(rows[sheet.key]):

@@ -201,7 +201,8 @@ def test_manifest_lists_every_file_with_its_fate_and_balances(odd_quarter):
         assert fate[name] == "Bị từ chối", name
     assert manifest["can_doi"] is True
     for entry in manifest["so_dong"]:
-        assert entry["doc"] == entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+        assert entry["doc"] == (entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+                                + entry["gop"])
 
 
 def test_replies_name_each_rejected_file_with_what_to_send_again(odd_quarter):
@@ -281,6 +282,7 @@ def test_a_unit_added_to_the_config_is_expected_and_gets_a_template(tmp_path):
                     str(tmp_path / "out"), "--config", str(config), "--period", "2025-Q4")
     assert result.exit_code == 0, result.output
     assert "Đã tạo 11 mẫu quý IV năm 2025" in result.output
+    assert (tmp_path / "out" / "mau" / "BQLDA_2025-Q4_NguoiTotViecTot.xlsx").is_file()
     assert (tmp_path / "out" / "mau" / "BQLDA_2025-Q4.xlsx").is_file()
 
 
@@ -300,7 +302,8 @@ def test_the_next_plan_is_a_copied_config_and_its_templates_need_no_code_change(
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out" / "mau").iterdir())
     units = ["VP", "KHTC", "QLXD", "QHKT", "PTDT", "QLN", "TTKD", "TTQH", "QLVT", "KCHT"]
-    assert names == [f"{code}_2026-Q1.xlsx" for code in sorted(units)]
+    assert names == sorted([f"{code}_2026-Q1.xlsx" for code in units]
+                           + [f"{code}_2026-Q1_NguoiTotViecTot.xlsx" for code in units])
     cover = openpyxl.load_workbook(tmp_path / "out" / "mau" / "VP_2026-Q1.xlsx")["Thông tin"]
     items = {row[0]: row[1] for row in cover.iter_rows(values_only=True)}
     assert items["Kỳ báo cáo"] == "2026-Q1"

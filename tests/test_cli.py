@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
-COMMANDS = ["templates", "report", "annual", "so-ket", "tong-ket", "check"]
+COMMANDS = ["templates", "report", "ntvt", "annual", "so-ket", "tong-ket", "check"]
 
 
 def test_every_command_has_vietnamese_help():

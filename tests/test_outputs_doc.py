@@ -26,6 +26,7 @@ def documented() -> list[re.Pattern]:
 
 
 JOBS = [["report", "--period", "2025-Q3", "--run-date", "2025-10-20"],
+        ["ntvt", "--month", "2025-08", "--run-date", "2025-09-10"],
         ["annual", "--year", "2024", "--run-date", "2025-01-20"],
         ["ballots", "--year", "2025", "--run-date", "2025-12-20"],
         ["annual", "--year", "2025", "--run-date", "2025-12-20"],

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline.config import load_plan
 from pipeline.findings import ERROR, WARNING
+from pipeline.intake.nominations import nomination_key
 from pipeline.intake.period import take_in
 from pipeline.intake.readers import read_book
 from pipeline.intake.rules import Registry
@@ -200,23 +201,30 @@ def expected_frames(book: UnitBook) -> dict[str, list[dict]]:
         })
     deed_keys = ("ho_ten", "thang", "noi_dung")
     deed_extra = ("nam_sinh", "gioi_tinh", "chuc_vu", "ket_qua", "hinh_thuc_khen")
-    deeds = [{"ma_don_vi": unit, **{k: r[k] for k in deed_keys},
-              "de_nghi_tuyen_truyen": r["tuyen_truyen"] or YES, **{k: r[k] for k in deed_extra}}
-             for r in rows["nguoi_tot"]]
+    deeds, seen = [], set()
+    for r in rows["nguoi_tot"]:  # a nomination repeated is listed once (issue 21)
+        key = nomination_key(unit, r["thang"], r["ho_ten"], r["noi_dung"])
+        if key not in seen:
+            seen.add(key)
+            deeds.append({"ma_don_vi": unit, **{k: r[k] for k in deed_keys},
+                          "de_nghi_tuyen_truyen": r["tuyen_truyen"] or YES,
+                          **{k: r[k] for k in deed_extra}})
     activities = [{"ma_don_vi": unit, **{k: r[k] for k in ("ngay", "hinh_thuc", "noi_dung",
                                                            "so_nguoi", "ghi_chu")}}
                   for r in rows["hoat_dong"]]
     cover = book.cover
+    nominations_only = rows["nguoi_tot"] and not any(
+        rows[k] for k in rows if k != "nguoi_tot")  # a nomination file is not a report
     difficulties = [{"ma_don_vi": unit, "ten_don_vi": cover["ten_don_vi"],
                      "kho_khan": cover["kho_khan"] or "", "de_xuat": cover["de_xuat"] or ""}
-                    ] if cover["kho_khan"] or cover["de_xuat"] else []
+                    ] if (cover["kho_khan"] or cover["de_xuat"]) and not nominations_only else []
     return {"registrations": registrations, "assessments": assessments, "good_deeds": deeds,
             "activities": activities, "difficulties": difficulties}
 
 
 def accepted(result) -> dict[str, list[dict]]:
     intake = result.intake
-    return {name: [{k: v for k, v in r.items() if k not in ("nguon", "row")}
+    return {name: [{k: v for k, v in r.items() if k not in ("nguon", "row", "ngay_nhan", "trung")}
                    for r in getattr(intake, name).to_dict("records")]
             for name in ("registrations", "assessments", "good_deeds", "activities",
                          "difficulties")}
@@ -458,7 +466,10 @@ def sources(result, book: UnitBook, layout: Layout) -> dict[str, list[str]]:
     intake = result.intake
     got = {"dang_ky": sorted(intake.registrations["nguon"]),
            "cham_diem": list(intake.assessments["nguon"]),
-           "nguoi_tot": list(intake.good_deeds["nguon"]),
+           # a repeated nomination is listed once, its repeats' sources under it (`trung`)
+           "nguoi_tot": sorted([*intake.good_deeds["nguon"],
+                                *(t for ts in intake.good_deeds["trung"] for t in ts)],
+                               key=lambda n: int(n.rsplit("!", 1)[1])),
            "hoat_dong": list(intake.activities["nguon"])}
     grids = {grid.key: grid for grid in layout.grids}
     want = {key: [f"{FILE}!{grids[key].name}!{row}" for row in grids[key].data_rows]
@@ -482,7 +493,10 @@ def test_valid_rows_read_back_unchanged_however_they_are_typed(data):
     found = sources(plain, book, canonical(book))
     assert found["got"] == found["want"]
     n = {key: len(rows) for key, rows in book.rows.items()}
-    assert plain.outcomes[0].counts == {key: [count, count, 0, 0] for key, count in n.items()}
+    merged = n["nguoi_tot"] - len(expected_frames(book)["good_deeds"])
+    assert plain.outcomes[0].counts == {
+        key: [count, count - merged, 0, 0, merged] if key == "nguoi_tot" else
+        [count, count, 0, 0, 0] for key, count in n.items()}
 
     assert problems(typed) == []
     assert accepted(typed) == accepted(plain)

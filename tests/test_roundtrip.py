@@ -109,13 +109,14 @@ def test_a_filled_template_is_accepted_with_exactly_the_values_written(tmp_path,
     assert [(f.muc_do, f.o, f.ma_loi, f.thong_bao) for f in intake.findings.itertuples()
             if f.muc_do in (ERROR, WARNING)] == []
     n = {key: len(written[key]) for key in ("dang_ky", "cham_diem", "nguoi_tot", "hoat_dong")}
-    assert result.outcomes[0].counts == {key: [count, count, 0, 0] for key, count in n.items()}
+    assert result.outcomes[0].counts == {key: [count, count, 0, 0, 0] for key, count in n.items()}
 
     assert records(intake.registrations) == expected_registrations(unit, period,
                                                                    written["dang_ky"])
     assert records(intake.assessments) == expected_assessments(
         unit, period, written["cham_diem"], written["dang_ky"])
-    assert records(intake.good_deeds) == expected_deeds(unit, written["nguoi_tot"])
+    assert records(intake.good_deeds, ("nguon", "ngay_nhan", "trung")) == expected_deeds(
+        unit, written["nguoi_tot"])
     assert records(intake.activities) == expected_activities(unit, written["hoat_dong"])
     # where each accepted row came from: the file, the sheet and the Excel row
     assert list(intake.assessments["nguon"]) == [

@@ -69,7 +69,8 @@ def test_manifest_rows_always_balance_and_every_input_is_listed(sample_run):
     base, inputs, *_ = sample_run
     manifest = json.loads((base / "out1" / PERIOD / "manifest.json").read_text("utf-8"))
     for entry in manifest["so_dong"]:
-        assert entry["doc"] == entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+        assert entry["doc"] == (entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+                                + entry["gop"])
     assert manifest["can_doi"] is True
     listed = {e["tep"].split("/")[0] for e in manifest["dau_vao"]}
     assert listed == {p.name for p in (inputs / PERIOD).iterdir()}

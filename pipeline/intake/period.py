@@ -19,6 +19,13 @@ import pandas as pd
 from pipeline import model
 from pipeline.config import OtherPlan, Plan
 from pipeline.findings import ERROR, NOTICE, WARNING, Finding
+from pipeline.intake.nominations import (
+    DEEDS,
+    file_order,
+    is_nomination_file,
+    merge,
+    supersede_months,
+)
 from pipeline.intake.parse import LocatedSheet, find_sheet, locate, read_cover
 from pipeline.intake.rules import (
     REGISTRATION_FIELDS,
@@ -66,8 +73,9 @@ class FileOutcome:
     rows: dict[str, list[ParsedRow]] = field(default_factory=dict)
     cases: dict[str, list[tuple]] = field(default_factory=dict)  # their constraint failures
     duplicates: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    # sheet key -> [read, accepted, rejected, superseded]
+    # sheet key -> [read, accepted, rejected, superseded, merged (a nomination repeated)]
     counts: dict[str, list[int]] = field(default_factory=dict)
+    nominations: bool = False  # a nomination file (pipeline.intake.nominations)
 
     @property
     def submitted(self) -> dt.date | None:
@@ -210,17 +218,21 @@ def _finish_period(opened: OpenedPeriod, registry: Registry) -> PeriodIntake:
     outcomes, council, findings = opened.outcomes, opened.council, opened.findings
     decls = sheets_for(plan)
     winners = _choose_winners(plan, outcomes, findings)
+    nominated = _choose_nominations(plan, period, outcomes, findings)
     for o in outcomes:
         if o.status != ACCEPTED:
             o.sheets, o.rows, o.cases = {}, {}, {}  # only their counts are reported
     registry = registry.copy()
     frames = _Collected()
     order = unit_order(plan)
-    for outcome in sorted(winners, key=lambda o: order(o.unit)):
+    # a unit's workbook first (its registrations), then its nomination files, oldest first
+    for outcome in sorted(winners + nominated,
+                          key=lambda o: (order(o.unit), o.nominations, file_order(o))):
         ctx = Context(plan, period, run_date, outcome.file.name, outcome.unit)
         _validate_winner(ctx, outcome, registry, frames, decls, _checks(ctx, outcome, decls))
         findings += ctx.findings
         outcome.sheets, outcome.rows, outcome.cases = {}, {}, {}  # in the frames: rows can go
+    deeds = merge(frames.deeds).rows
     for item, book in council:
         ctx = Context(plan, period, run_date, item.name)
         rows, read = _council(ctx, book, frames)
@@ -228,7 +240,7 @@ def _finish_period(opened: OpenedPeriod, registry: Registry) -> PeriodIntake:
         findings += ctx.findings
         outcome = FileOutcome(item, getattr(book, "format", None),
                               status=ACCEPTED if isinstance(book, RawBook) else REJECTED)
-        outcome.counts["dieu_chinh"] = [read, len(rows), read - len(rows), 0]
+        outcome.counts["dieu_chinh"] = [read, len(rows), read - len(rows), 0, 0]
         outcomes.append(outcome)
 
     intake = model.Intake(
@@ -237,7 +249,7 @@ def _finish_period(opened: OpenedPeriod, registry: Registry) -> PeriodIntake:
         assessments=_frame(frames.assessments, model.ASSESSMENT_BASE + [
             c.code for c in plan.all_criteria] + ["row"], plan),
         council=_frame(frames.council, model.COUNCIL, plan),
-        good_deeds=_frame(frames.deeds, model.NGUOI_TOT + model.GOOD_DEED_EXTRA, plan),
+        good_deeds=_frame(deeds, model.NGUOI_TOT + model.GOOD_DEED_EXTRA, plan),
         activities=_frame(frames.activities, model.HOAT_DONG + model.ACTIVITY_EXTRA, plan),
         submissions=_submissions(plan, period, outcomes, findings),
         difficulties=_difficulties(plan, winners),
@@ -340,6 +352,7 @@ def _open(ctx: Context, item: InputFile, book: RawBook | UnreadableFile, check_f
         ctx.add(WARNING, "F09", f"Thư gửi từ địa chỉ {item.sender}, không phải địa chỉ đã đăng ký "
                 f"của {unit.name} ({unit.email}); đề nghị đơn vị xác nhận tệp này do đơn vị gửi.")
     outcome.status = ACCEPTED if ok else REJECTED
+    outcome.nominations = is_nomination_file(outcome.counts)
     for key, located in outcome.sheets.items():
         if ok:  # parsed now, so that only typed values are held until the winners are known
             outcome.rows[key] = parser.rows(located)
@@ -384,13 +397,16 @@ def _count_rows(book: RawBook, decls: tuple[Sheet, ...], outcome: FileOutcome) -
             located = locate(sheet, pos, decl)
             outcome.sheets[decl.key] = located
             outcome.duplicates[decl.key] = [(p, dup.name) for p, dup in matches[1:]]
-            outcome.counts[decl.key] = [len(located.rows), 0, 0, 0]
+            outcome.counts[decl.key] = [len(located.rows), 0, 0, 0, 0]
 
 
 def _choose_winners(plan: Plan, outcomes: list[FileOutcome], findings: list[Finding]):
-    """Per unit, the accepted file with the latest Ngày lập, then submission, then name."""
+    """Per unit, the accepted file with the latest Ngày lập, then submission, then name;
+    nomination files do not compete (`_choose_nominations`)."""
     by_unit: dict[str, list[FileOutcome]] = {}
     for o in outcomes:
+        if o.status == ACCEPTED and o.nominations:
+            continue
         if o.status == ACCEPTED:
             by_unit.setdefault(o.unit, []).append(o)
         else:
@@ -398,7 +414,7 @@ def _choose_winners(plan: Plan, outcomes: list[FileOutcome], findings: list[Find
                 counts[2] = counts[0]
     winners = []
     for unit, group in by_unit.items():
-        group.sort(key=lambda o: (o.ngay_lap, o.file.submitted or dt.datetime.min, o.file.name))
+        group.sort(key=file_order)
         winner = group[-1]
         winners.append(winner)
         for loser in group[:-1]:
@@ -414,11 +430,25 @@ def _choose_winners(plan: Plan, outcomes: list[FileOutcome], findings: list[Find
     return winners
 
 
+def _choose_nominations(plan: Plan, period: Period, outcomes: list[FileOutcome],
+                        findings: list[Finding]) -> list[FileOutcome]:
+    """The accepted nomination files still used, once later files of the same unit have
+    superseded earlier ones for the months they name."""
+    decl = next(d for d in sheets_for(plan) if d.key == DEEDS)
+    by_unit: dict[str, list[FileOutcome]] = {}
+    for o in outcomes:
+        if o.status == ACCEPTED and o.nominations:
+            by_unit.setdefault(o.unit, []).append(o)
+    for unit, files in by_unit.items():
+        findings += supersede_months(unit, files, decl, period, SUPERSEDED)
+    return [o for files in by_unit.values() for o in files if o.status == ACCEPTED]
+
+
 # --- sheets of a winning file -------------------------------------------------------------------
 @dataclass
 class _Collected:
     assessments: list[tuple] = field(default_factory=list)  # see _assessment
-    deeds: list[dict] = field(default_factory=list)
+    deeds: list[tuple[FileOutcome, dict]] = field(default_factory=list)  # merged afterwards
     activities: list[dict] = field(default_factory=list)
     council: list[dict] = field(default_factory=list)
 
@@ -455,6 +485,8 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
     ky, criteria = str(period), [c.code for c in plan.all_criteria]
     scored: set[str] = set()  # exemplar codes with a score row, accepted or not
     for decl in decls:
+        if outcome.nominations and decl.key != DEEDS:
+            continue  # a nomination file carries the good deeds only
         if decl.key not in outcome.sheets:
             ctx.add(NOTICE, "S01", f"Không có trang '{decl.name}'; coi như đơn vị không có nội "
                     "dung này trong kỳ.")
@@ -486,12 +518,18 @@ def _validate_winner(ctx: Context, outcome: FileOutcome, registry: Registry,
             for rec in records:
                 if rec.errors:
                     continue
-                row = _deed(rec) if decl.key == "nguoi_tot" else _activity(rec)
-                (frames.deeds if decl.key == "nguoi_tot" else frames.activities).append(
-                    {"ma_don_vi": outcome.unit, **row, "nguon": source(rec)})
+                if decl.key == DEEDS:
+                    frames.deeds.append((outcome, {
+                        "ma_don_vi": outcome.unit, **_deed(rec), "nguon": source(rec),
+                        "ngay_nhan": outcome.submitted}))
+                else:
+                    frames.activities.append({"ma_don_vi": outcome.unit, **_activity(rec),
+                                              "nguon": source(rec)})
         counts = outcome.counts[decl.key]
         counts[2] = sum(1 for r in records if r.errors)
-        counts[1] = counts[0] - counts[2]
+        counts[1] = counts[0] - counts[2] - counts[3]
+    if outcome.nominations:
+        return
     sheet = outcome.sheets.get("cham_diem")
     for ex in registry.active(outcome.unit):
         if code_key(ex.code) not in scored:
@@ -620,7 +658,8 @@ def _submissions(plan: Plan, period: Period, outcomes: list[FileOutcome],
     rows = []
     by_unit: dict[str, list[FileOutcome]] = {}
     for o in outcomes:
-        by_unit.setdefault(o.unit, []).append(o)
+        if not o.nominations:  # nomination files are not the quarter's report
+            by_unit.setdefault(o.unit, []).append(o)
     counts = Counter((f.unit, f.severity) for f in findings)
     for unit in plan.units_for(period):
         mine = by_unit.get(unit.code, [])

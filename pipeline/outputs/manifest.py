@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 from importlib import metadata
 
+import pandas as pd
+
 from pipeline.config import Plan
 from pipeline.intake.period import FileOutcome
 from pipeline.periods import Period
@@ -26,14 +28,19 @@ def versions() -> dict[str, str]:
 
 
 def build_manifest(plan: Plan, period: Period, run_date: dt.date, outcomes: list[FileOutcome],
-                   containers: list[tuple[str, str]], config_name: str) -> dict:
+                   containers: list[tuple[str, str]], config_name: str,
+                   deeds: pd.DataFrame | None = None, label: str | None = None) -> dict:
+    """The manifest of an output folder; `deeds` (the good deeds listed) adds where each
+    nomination came from and which repeats were merged into it; `label` names the folder's
+    period when it is not the quarter (a month's list: "2025-08")."""
     names = {d.key: d.name for d in sheets_for(plan)} | {"dieu_chinh": "Điều chỉnh"}
     inputs = []
     for name, sha in containers:
         inputs.append({"tep": name, "sha256": sha, "loai": "thư điện tử", "ket_qua": "Đã tách tệp "
                        "đính kèm"})
     for o in sorted(outcomes, key=lambda o: o.file.name):
-        inputs.append({
+        kind = {"loai": "tệp đề cử người tốt, việc tốt"} if o.nominations else {}
+        inputs.append(kind | {
             "tep": o.file.name,
             "sha256": o.file.sha256 or hashlib.sha256(o.file.data).hexdigest(),
             "kich_thuoc": len(o.file.data),
@@ -43,25 +50,41 @@ def build_manifest(plan: Plan, period: Period, run_date: dt.date, outcomes: list
             "ngay_lap": o.ngay_lap.isoformat() if o.ngay_lap else "",
             "nguoi_gui": o.file.sender or "",
         })
-    rows, totals = [], {"doc": 0, "chap_nhan": 0, "tu_choi": 0, "bi_thay_the": 0}
+    rows = []
+    totals = {"doc": 0, "chap_nhan": 0, "tu_choi": 0, "bi_thay_the": 0, "gop": 0}
     for o in sorted(outcomes, key=lambda o: (plan.unit_order(o.unit), o.file.name)):
-        for key, (read, accepted, rejected, superseded) in o.counts.items():
+        for key, (read, accepted, rejected, superseded, merged) in o.counts.items():
             entry = {"ma_don_vi": o.unit, "tep": o.file.name, "trang_tinh": names.get(key, key),
                      "doc": read, "chap_nhan": accepted, "tu_choi": rejected,
-                     "bi_thay_the": superseded}
+                     "bi_thay_the": superseded, "gop": merged}
             rows.append(entry)
             for k in totals:
                 totals[k] += entry[k]
-    return {
+    manifest = {
         "chuong_trinh": {"ten": "dhtt", "phien_ban": _own_version(), "thu_vien": versions()},
         "ke_hoach": {"tep": config_name, "sha256": plan.source_hash, "ma": plan.plan.code},
-        "ky": str(period),
+        "ky": label or str(period),
         "ngay_chay": run_date.isoformat(),
         "dau_vao": inputs,
         "so_dong": rows,
         "tong_so_dong": totals,
-        "can_doi": totals["doc"] == totals["chap_nhan"] + totals["tu_choi"] + totals["bi_thay_the"],
+        # read = accepted + rejected + superseded + merged (a repeated nomination)
+        "can_doi": totals["doc"] == (totals["chap_nhan"] + totals["tu_choi"]
+                                     + totals["bi_thay_the"] + totals["gop"]),
     }
+    if label:
+        manifest["quy"] = str(period)
+    if deeds is not None:
+        manifest["nguoi_tot_viec_tot"] = nomination_sources(deeds)
+    return manifest
+
+
+def nomination_sources(deeds: pd.DataFrame) -> list[dict]:
+    """Each nomination listed: unit, month, name, the row kept, the repeats merged into it."""
+    return [{"ma_don_vi": d["ma_don_vi"], "thang": int(d["thang"]), "ho_ten": d["ho_ten"],
+             "nguon": d["nguon"],
+             "trung": list(d.get("trung") or ())}
+            for d in deeds.to_dict("records")]
 
 
 def build_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_name: str,

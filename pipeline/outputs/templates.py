@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 GUIDE_SHEET = "Hướng dẫn"
 LIST_SHEET = "DanhMuc"
+NOMINATION_SHEET = "nguoi_tot"  # the light nomination workbook's one data sheet (its key)
 DATA_ROWS = 500  # rows 2..501 carry the validations and the unlocked input format
 FIRST_BIRTH_YEAR = 1940  # TEMPLATE.md: an individual's Năm sinh is 1940 … year − 18
 ADULT_AGE = 18
@@ -92,6 +93,10 @@ def template_name(unit: Unit, period: Period) -> str:
     return f"{unit.code}_{period}.xlsx"
 
 
+def nomination_template_name(unit: Unit, period: Period) -> str:
+    return f"{unit.code}_{period}_NguoiTotViecTot.xlsx"
+
+
 def write_templates(plan: Plan, period: Period, out_dir: Path) -> list[Path]:
     """Write one blank workbook per unit valid in the period; return the paths in plan order."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,17 +108,32 @@ def write_templates(plan: Plan, period: Period, out_dir: Path) -> list[Path]:
     return paths
 
 
-def write_template(plan: Plan, unit: Unit, period: Period, path: Path) -> None:
-    """Write the blank workbook of one unit for one period."""
+def write_nomination_templates(plan: Plan, period: Period, out_dir: Path) -> list[Path]:
+    """Write one light nomination workbook (cover and good-deeds sheet) per unit valid in the
+    period, for the good people, good deeds units send during the quarter."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in plan.units_for(period):
+        path = out_dir / nomination_template_name(unit, period)
+        write_template(plan, unit, period, path, nominations=True)
+        paths.append(path)
+    return paths
+
+
+def write_template(plan: Plan, unit: Unit, period: Period, path: Path,
+                   nominations: bool = False) -> None:
+    """Write the blank workbook of one unit for one period (`nominations`: the light one)."""
     workbook = xlsxwriter.Workbook(str(path), {"default_format_properties": dict(FONT)})
     workbook.set_properties(document_properties(plan, unit, period))
     data_sheets = sheets_for(plan, period)
+    if nominations:
+        data_sheets = tuple(s for s in data_sheets if s.key == NOMINATION_SHEET)
     book = _Book(workbook, plan, unit, period, list_ranges(plan, period, data_sheets))
     guide = workbook.add_worksheet(GUIDE_SHEET)
     _write_cover(book, workbook.add_worksheet(COVER.name))
     for sheet in data_sheets:
         _write_data_sheet(book, workbook.add_worksheet(sheet.name), sheet)
-    _write_guide(book, guide, data_sheets)
+    _write_guide(book, guide, data_sheets, nominations)
     _write_lists(book, workbook.add_worksheet(LIST_SHEET))
     workbook.close()
 
@@ -383,10 +403,23 @@ def key_columns(sheet: Sheet) -> int:
 
 
 # --- guide ------------------------------------------------------------------------------
-def general_guide(plan: Plan, unit: Unit, period: Period, data_sheets: tuple[Sheet, ...]
-                  ) -> list[str]:
+def general_guide(plan: Plan, unit: Unit, period: Period, data_sheets: tuple[Sheet, ...],
+                  nominations: bool = False) -> list[str]:
     """The guide's opening lines: whose file, which period, the deadline, the conventions."""
     names = ", ".join([COVER.name, *(s.name for s in data_sheets)])
+    if nominations:
+        months = ", ".join(str(m) for m in period.months)
+        return [
+            f"Biểu mẫu đề cử gương người tốt, việc tốt của {unit.name} (mã {unit.code}), "
+            f"{period.label} (ghi trên trang {COVER.name} là {period}).",
+            f"Hằng tháng, đơn vị gửi tệp này khi có gương người tốt, việc tốt (tháng {months}); "
+            "mỗi lần gửi ghi Ngày lập mới. Gửi lại đề cử của một tháng thì tệp gửi sau thay "
+            "thế đề cử tháng đó của tệp trước. Đề cử đã gửi không cần nhắc lại trong báo cáo "
+            "quý; nếu nhắc lại, chương trình chỉ tính một lần.",
+            f"Điền các trang {names}; không đổi tên trang, không sửa dòng tiêu đề.",
+            "Tiêu đề nền cam là cột bắt buộc; nền xanh là cột không bắt buộc. Chọn một ô sẽ "
+            "thấy lời nhắc; ô có mũi tên thì chọn giá trị trong danh sách.",
+        ]
     return [
         f"Biểu mẫu của {unit.name} (mã {unit.code}), kỳ báo cáo {period.label} "
         f"(ghi trên trang {COVER.name} là {period}). Hạn gửi: {vn_date(plan.deadline(period))}.",
@@ -427,15 +460,16 @@ def cover_guide_rows(plan: Plan, unit: Unit, period: Period
     return rows
 
 
-def _write_guide(book: _Book, ws: Worksheet, data_sheets: tuple[Sheet, ...]) -> None:
+def _write_guide(book: _Book, ws: Worksheet, data_sheets: tuple[Sheet, ...],
+                 nominations: bool = False) -> None:
     widths = [w for _, w in _GUIDE_COLUMNS]
     for index, width in enumerate(widths):
         ws.set_column(index, index, width)
-    title = ("HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐIỂN HÌNH TIÊN TIẾN "
-             + book.period.label.upper())
+    title = ("HƯỚNG DẪN ĐIỀN BIỂU MẪU ĐỀ CỬ NGƯỜI TỐT, VIỆC TỐT " if nominations else
+             "HƯỚNG DẪN ĐIỀN BIỂU MẪU BÁO CÁO ĐIỂN HÌNH TIÊN TIẾN ") + book.period.label.upper()
     ws.merge_range(0, 0, 0, len(widths) - 1, title, book.style("title"))
     ws.set_row(0, 2 * LINE_PT + 8)
-    lines = general_guide(book.plan, book.unit, book.period, data_sheets)
+    lines = general_guide(book.plan, book.unit, book.period, data_sheets, nominations)
     row = _write_paragraphs(book, ws, 2, lines, widths)
     cover = Sheet(**{**COVER.__dict__, "guide": cover_guide(book.period)})
     sections = [(cover, cover_guide_rows(book.plan, book.unit, book.period))]

@@ -113,8 +113,9 @@ def prepare(out: Path, units: int, rows: int, seed: int,
                                                     text), encoding="utf-8")
         plan_path.write_text(text, encoding="utf-8")
         plan = load_plan(folder / "old.toml" if old_template else plan_path)
+        # full workbooks only: the figures stay comparable with earlier measurements
         generate(plan, [plan.first_period], folder / "data", seed, rows_per_unit=rows,
-                 late_unit=None)
+                 late_unit=None, nominations=False)
         done.write_text(key, encoding="utf-8")
     plan = load_plan(plan_path)
     return plan_path, folder / "data", str(plan.first_period)

@@ -32,7 +32,9 @@ on its cover and is rejected.
 The last quarter (2025-Q3) also has: one late unit (QHKT, `Ngày lập` after the deadline),
 one file that came as a saved e-mail (`.eml`, sent from the unit's address), one unit that
 sent a corrected file after a first one (the earlier is superseded), one unit that sent
-nothing (KCHT), and the council's `hoi-dong.xlsx` adjusting three criteria.
+nothing (KCHT), the council's `hoi-dong.xlsx` adjusting three criteria, and the nomination
+files five units sent during the quarter with their good people, good deeds of the first two
+months (`pipeline/tools/sample_nominations.py`), so `make ntvt` has something to list.
 
 `inputs/2026-Q1/` … `inputs/2026-Q3/` are the same generator's run under the draft 2026–2030
 plan (`--first 2026-Q1 --last 2026-Q3 --config plans/2026-2030.toml`): its own units,
@@ -89,6 +91,7 @@ from pipeline.tools.sample_files import (
     council_file,
     submissions,
 )
+from pipeline.tools.sample_nominations import nomination_files
 from schemas.sheets import (
     ACTIVITY_FORMS,
     NO,
@@ -99,8 +102,12 @@ from schemas.sheets import (
 # ---- public API --------------------------------------------------------------------------------
 def generate(plan: Plan, periods: list[Period], out_dir: Path, seed: int = 2025, *,
              rows_per_unit: int | None = None, units: list[Unit] | None = None,
-             mistakes: bool = True, late_unit: str | None = "QHKT") -> list[Path]:
-    """Write the unit workbooks of every period to out_dir/<period>/; return the paths."""
+             mistakes: bool = True, late_unit: str | None = "QHKT",
+             nominations: bool = True) -> list[Path]:
+    """Write the unit workbooks of every period to out_dir/<period>/; return the paths.
+
+    `nominations`: the last period also has the nomination files some units sent early
+    (pipeline.tools.sample_nominations)."""
     roster = list(units) if units is not None else list(plan.units)
     profiles = make_profiles(roster, seed)
     rolls: dict[str, Roll] = {}
@@ -128,6 +135,8 @@ def generate(plan: Plan, periods: list[Period], out_dir: Path, seed: int = 2025,
         files = submissions(plan, reports, roles, profiles, seed, mistakes)
         if last and reports:
             files["hoi-dong.xlsx"] = council_file(plan, reports, roles, seed)
+        if last and nominations:
+            files |= nomination_files(plan, [r for r, _ in reports], profiles, seed)
         for name, data in sorted(files.items()):
             path = folder / name
             path.write_bytes(data)

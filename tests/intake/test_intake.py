@@ -126,7 +126,7 @@ def test_blank_rows_are_skipped_and_stt_only_rows_are_blank():
             reg_row(code="VP-03")]
     result = one(registered(*rows))
     assert list(result.intake.registrations["ma_dien_hinh"]) == ["VP-01", "VP-03"]
-    assert result.outcomes[0].counts["dang_ky"] == [2, 2, 0, 0]
+    assert result.outcomes[0].counts["dang_ky"] == [2, 2, 0, 0, 0]
 
 
 # --- cell errors ----------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_score_above_maximum_names_the_cell_the_criterion_and_the_range():
         "Ô D2: điểm G1 là 25, vượt mức tối đa 20 của tiêu chí 'Thành tích xuất sắc, tiêu biểu "
         "trong lao động, học tập, công tác'. Vui lòng nhập từ 0 đến 20.")]
     assert result.intake.assessments.empty
-    assert result.outcomes[0].counts["cham_diem"] == [1, 0, 1, 0]
+    assert result.outcomes[0].counts["cham_diem"] == [1, 0, 1, 0, 0]
 
 
 @pytest.mark.parametrize("scores, code, message", [
@@ -182,7 +182,7 @@ def test_registration_errors(change, code, message):
     result = one(registered(reg_row(**change)))
     assert [m for _, _, m in messages(result, code)] == [message]
     assert result.intake.registrations.empty
-    assert result.outcomes[0].counts["dang_ky"] == [1, 0, 1, 0]
+    assert result.outcomes[0].counts["dang_ky"] == [1, 0, 1, 0, 0]
 
 
 def test_duplicate_code_in_sheet_is_an_error_on_the_later_row_only():
@@ -293,7 +293,7 @@ def test_cover_problems_reject_the_file(change, code, message):
     assert [m for _, _, m in messages(result, code)] == [message]
     assert result.intake.registrations.empty
     assert next(iter(result.intake.submissions["trang_thai"])) == "Bị từ chối"
-    assert result.outcomes[0].counts["dang_ky"] == [1, 0, 1, 0]
+    assert result.outcomes[0].counts["dang_ky"] == [1, 0, 1, 0, 0]
 
 
 def test_unit_not_valid_in_the_period_is_rejected():
@@ -337,7 +337,7 @@ def test_latest_file_wins_and_the_other_is_superseded():
         "Tệp được thay thế bởi tệp 'a_second.xlsx' (Ngày lập 03/07/2025) của cùng đơn vị; 1 dòng "
         "dữ liệu của tệp này không được dùng."]
     counts = {o.file.name: o.counts["dang_ky"] for o in result.outcomes}
-    assert counts == {"b_first.xlsx": [1, 0, 0, 1], "a_second.xlsx": [1, 1, 0, 0]}
+    assert counts == {"b_first.xlsx": [1, 0, 0, 1, 0], "a_second.xlsx": [1, 1, 0, 0, 0]}
 
 
 def test_tie_on_date_goes_to_the_name_that_sorts_last_never_file_order():
@@ -399,12 +399,12 @@ def test_read_equals_accepted_plus_rejected_plus_superseded():
              ("c.xlsx", book(cover(unit="??"), registered(reg_row())))]
     result = run(*files)
     for o in result.outcomes:
-        for read, accepted, rejected, superseded in o.counts.values():
-            assert read == accepted + rejected + superseded
+        for read, accepted, rejected, superseded, merged in o.counts.values():
+            assert read == accepted + rejected + superseded + merged
     assert {o.file.name: o.counts for o in result.outcomes} == {
-        "a.xlsx": {"dang_ky": [2, 0, 0, 2]},
-        "b.xlsx": {"dang_ky": [2, 1, 1, 0], "cham_diem": [2, 1, 1, 0]},
-        "c.xlsx": {"dang_ky": [1, 0, 1, 0]},
+        "a.xlsx": {"dang_ky": [2, 0, 0, 2, 0]},
+        "b.xlsx": {"dang_ky": [2, 1, 1, 0, 0], "cham_diem": [2, 1, 1, 0, 0]},
+        "c.xlsx": {"dang_ky": [1, 0, 1, 0, 0]},
     }
 
 

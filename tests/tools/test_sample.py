@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
+import unicodedata
 from email import policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -39,10 +40,14 @@ def _tree(root: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+NOMINATIONS = "de cu NTVT"  # in the name of the sample's nomination files
+
+
 def _workbooks(folder: Path):
-    """(file name, sender, e-mail date, openpyxl workbook) for every unit workbook of a folder."""
+    """(file name, sender, e-mail date, openpyxl workbook) for every unit workbook of a folder
+    (nomination files apart)."""
     for path in sorted(folder.iterdir()):
-        if path.name == "hoi-dong.xlsx":
+        if path.name == "hoi-dong.xlsx" or NOMINATIONS in path.name:
             continue
         if path.suffix == ".eml":
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -73,7 +78,8 @@ def test_two_runs_are_byte_identical(tmp_path):
     generate(PLAN, EARLY, tmp_path / "a")
     generate(PLAN, EARLY, tmp_path / "b")
     first, second = _tree(tmp_path / "a"), _tree(tmp_path / "b")
-    assert len(first) == 28  # 9 units x 3 periods, one missing, one resend, one council file
+    # 9 units x 3 periods, one missing, one resend, one council file, 9 nomination files
+    assert len(first) == 37
     assert first == second
 
 
@@ -133,7 +139,9 @@ def test_mistakes_flag_changes_the_output(tmp_path):
     # less), the council file, and the later files of the unit whose whole file was rejected
     # (its registrations of that period never happened).
     others = changed - mistaken - drafts
-    assert {k for k in others if "QHKT" not in k and "hoi-dong" not in k} == set()
+    # (nomination files repeat their unit's cover and good deeds, mistakes included)
+    assert {k for k in others
+            if "QHKT" not in k and "hoi-dong" not in k and NOMINATIONS not in k} == set()
 
 
 def test_a_score_above_the_maximum_is_exactly_one_cell():
@@ -241,7 +249,34 @@ def test_committed_inputs_equal_a_fresh_generation(tmp_path):
 def test_cli_writes_the_requested_periods_and_rejects_a_bad_one(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--first", "2021-Q2", "--last", "2021-Q3"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2021-Q2", "2021-Q3"]
-    assert "Đã tạo 19 tệp" in capsys.readouterr().out
+    assert "Đã tạo 28 tệp" in capsys.readouterr().out  # 19 and 9 nomination files
     with pytest.raises(SystemExit) as exit_info:
         main(["--out", str(tmp_path), "--first", "2021-Q5"])
     assert exit_info.value.code == 2
+
+
+def test_the_last_period_has_nomination_files_repeating_and_adding_good_deeds(tmp_path):
+    generate(PLAN, LATE, tmp_path)
+    folder = tmp_path / "2025-Q3"
+    workbook_deeds: dict[str, set] = {}
+    for _name, _s, _d, book in _workbooks(folder):
+        unit = _cover(book)["madonvi"]
+        workbook_deeds.setdefault(unit, set()).update(
+            (r["thang"], unicodedata.normalize("NFC", r["hovaten"])) for r in _table(
+                book["Người tốt việc tốt"]))
+    files = sorted(p for p in folder.iterdir() if NOMINATIONS in p.name)
+    assert len(files) == 9
+    light, months, new = 0, {}, 0
+    for path in files:
+        book = load_workbook(path)
+        light += book.sheetnames == ["Thông tin", "Người tốt việc tốt"]
+        cover = _cover(book)
+        assert parse_period(cover["kybaocao"]) == LATE[-1]
+        assert all(not _table(book[s]) for s in book.sheetnames[1:] if s != "Người tốt việc tốt")
+        rows = _table(book["Người tốt việc tốt"])
+        months[path.name] = sorted({r["thang"] for r in rows})
+        new += sum((r["thang"], unicodedata.normalize("NFC", r["hovaten"]))
+                   not in workbook_deeds[cover["madonvi"]] for r in rows)
+    assert 0 < light < len(files)
+    assert [m for m in months.values() if m == [7, 8]] == [[7, 8]]  # one late July nomination
+    assert new >= len(files)  # each adds a nomination its unit's workbook leaves out
