@@ -211,10 +211,11 @@ def repeat(runs: int, command: list[str], before=None) -> dict:
 
 
 # --- the jobs -------------------------------------------------------------------------------
-def report_command(plan: Path, inputs: Path, period: str, outputs: Path) -> list[str]:
+def report_command(plan: Path, inputs: Path, period: str, outputs: Path,
+                   pdf: bool = False) -> list[str]:
     return [sys.executable, "-m", "pipeline", "report", "--config", str(plan), "--inputs",
             str(inputs), "--outputs", str(outputs), "--period", period, "--run-date",
-            _run_date(period), "--no-pdf"]
+            _run_date(period), "--pdf" if pdf else "--no-pdf"]
 
 
 def _run_date(period: str) -> str:
@@ -371,6 +372,9 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
         "heavy_naive_over_end_to_end": round(heavy["naive"]["median_s"]
                                              / heavy["end_to_end"]["median_s"], 2),
         "feedback_over_calamine_read": heavy["feedback"]["feedback_over_read"],
+        "heavy_pdf_over_no_pdf": (round(heavy["end_to_end_with_pdf"]["median_s"]
+                                        / heavy["end_to_end"]["median_s"], 2)
+                                  if heavy["end_to_end_with_pdf"] else None),
     }
     smallest = min(scaling, key=lambda p: p["units"])
     linearity = round(largest["ms_per_unit"] / smallest["ms_per_unit"], 2)
@@ -385,6 +389,8 @@ def _run(settings: Settings, out: Path, work: Path, smoke: bool) -> dict:
             round(heavy["end_to_end"]["peak_rss_mib"] / 1024, 3), "<=", 1),
         "feedback_over_calamine_read": _target(ratios["feedback_over_calamine_read"], "<=", 2),
     }
+    if ratios["heavy_pdf_over_no_pdf"] is not None:  # measured only with LibreOffice
+        targets["heavy_pdf_over_no_pdf"] = _target(ratios["heavy_pdf_over_no_pdf"], "<=", 1.3)
     return {
         "smoke": smoke,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -433,8 +439,15 @@ def _heavy_run(out: Path, work: Path, settings: Settings) -> dict:
     target = work / "feedback.json"
     subprocess.run(job_command("feedback", inputs / period, target), check=True,
                    stdout=subprocess.DEVNULL)
+    # the same report with its PDFs, as a clerk with LibreOffice installed runs it
+    with_pdf = None
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        with_pdf = repeat(settings.runs, report_command(plan, inputs, period, outputs, pdf=True),
+                          before=lambda: shutil.rmtree(outputs, ignore_errors=True))
+        with_pdf["pdfs"] = sorted(p.name for p in (outputs / period).glob("*.pdf"))
     return {"units": settings.heavy_units, "files": files, "rows": rows,
             "feedback_files": annotated, "end_to_end": e2e, "floor": floor, "naive": naive,
+            "end_to_end_with_pdf": with_pdf,
             "feedback": json.loads(target.read_text(encoding="utf-8"))}
 
 
@@ -473,6 +486,11 @@ def describe(result: dict) -> str:
         f"{_s(h['floor']['median_s'])} (gấp {_x(r['heavy_end_to_end_over_floor'])}), đơn giản "
         f"{_s(h['naive']['median_s'])} (gấp {_x(r['heavy_naive_over_end_to_end'])}); bộ nhớ đỉnh "
         f"{h['end_to_end']['peak_rss_mib']:.0f} MiB.",
+        (f"- Quý nhiều dòng kèm PDF (LibreOffice): {_s(h['end_to_end_with_pdf']['median_s'])} "
+         f"(gấp {_x(r['heavy_pdf_over_no_pdf'])} so với không PDF); PDF: "
+         f"{', '.join(h['end_to_end_with_pdf']['pdfs']) or 'không có'}."
+         if h["end_to_end_with_pdf"] else
+         "- Quý nhiều dòng kèm PDF: không đo (máy không có LibreOffice)."),
         f"- Phản hồi một tệp {_n(h['feedback']['rows'])} dòng, 3 ô: "
         f"{_s(h['feedback']['feedback_s'])}; đọc tệp bằng calamine "
         f"{_s(h['feedback']['calamine_read_s'])} (gấp {_x(r['feedback_over_calamine_read'])}).",
