@@ -320,8 +320,8 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
 
     folder = ballot_folder(inputs, year)
     if not folder.is_dir():
-        out.print(f"Chưa có phiếu bầu của Hội đồng (thư mục {folder}): chỉ lập danh sách đề "
-                  "xuất, chưa kiểm phiếu.", highlight=False, soft_wrap=True)
+        out.print(escape(f"Chưa có phiếu bầu của Hội đồng (thư mục {folder}): chỉ lập danh "
+                         "sách đề xuất, chưa kiểm phiếu."), highlight=False, soft_wrap=True)
         return
     path = outputs / str(year) / "data" / "bieu_quyet.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -329,10 +329,10 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
     results = [row["ket_qua"] for row in rows]
     passed = results.count("Thông qua")
     moved = sum(1 for row in rows if row["ket_qua"] != "Thông qua" and row["de_xuat_thong_qua"])
-    out.print(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
-              + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
-              + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
-              + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}.",
+    out.print(escape(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
+                     + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
+                     + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
+                     + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}."),
               highlight=False, soft_wrap=True)
 
 
@@ -349,8 +349,9 @@ def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = 
         chosen = year or run.default_year(inputs)
         plan = _plan(config, Period(chosen, 1), f"năm {chosen}")
         written = run.run_ballots(plan, chosen, inputs, outputs, day, meeting)
-        out.print(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
-                  f"{outputs / str(chosen) / 'phieu-bau'}.", highlight=False, soft_wrap=True)
+        out.print(escape(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
+                         f"{outputs / str(chosen) / 'phieu-bau'}."), highlight=False,
+                  soft_wrap=True)
         return 0
 
     _guard(debug, job)
