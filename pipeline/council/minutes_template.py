@@ -24,8 +24,8 @@ from pipeline.outputs.documents.render import fix_core_properties, fixed_zip
 MINUTES_TEMPLATE = TEMPLATES / "bien_ban.docx"
 # per column (width in mm, align); the text area is 165 mm wide
 LAYOUTS: dict[str, tuple[tuple[int, str], ...]] = {
-    "votes": ((11, "center"), (34, "left"), (18, "center"), (17, "center"), (17, "center"),
-              (17, "center"), (17, "center"), (15, "center"), (19, "center")),
+    "votes": ((12, "center"), (32, "left"), (17, "center"), (15, "center"), (17, "center"),
+              (17, "center"), (15, "center"), (15, "center"), (25, "center")),
     "members": ((12, "center"), (48, "left"), (60, "left"), (45, "left")),
 }
 
