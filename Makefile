@@ -19,7 +19,7 @@ RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report annual so-ket tong-ket templates check test lint golden bench \
+.PHONY: help install report annual so-ket tong-ket templates check test test-stress lint golden bench \
         bench-smoke check-render samples clean
 
 help: ## Liệt kê các lệnh
@@ -55,6 +55,9 @@ check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường
 
 test: install ## Chạy bộ kiểm thử
 	$(BIN)/python -m pytest
+
+test-stress: install ## Chạy bộ kiểm thử 3 lần khi 2 tiến trình khác chiếm CPU (bắt lỗi do thời gian)
+	$(BIN)/python -m tests.stress --runs 3 --busy 2
 
 lint: install ## Kiểm tra mã nguồn (ruff)
 	$(BIN)/ruff check .
