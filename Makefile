@@ -14,7 +14,8 @@ FILE    ?=
 
 OPTS = --inputs $(INPUTS) --config $(CONFIG) $(if $(RUN_DATE),--run-date $(RUN_DATE))
 # A run that completed is a success for make (status 0 or 1: problems in units' files are the
-# product's normal output); only status 2 (the run could not be made) fails the target.
+# product's normal output); status 2 (the run could not be made) and 3 (a fault: disk full,
+# read-only, memory, a bug) fail the target.
 RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 

@@ -174,8 +174,12 @@ def _plan(path: Path) -> Plan:
     return load_plan(path)
 
 
-def _guard(debug: bool, job):
-    """Run a job; turn domain errors into one Vietnamese line and exit status 2."""
+def _guard(debug: bool, job, outputs: Path | None = None):
+    """Run a job; turn domain errors into one Vietnamese line and exit status 2, and any other
+    error that stops it (a fault: disk full, read-only, memory, a bug) into one line naming
+    what and where, its traceback in a log file (on the console only with --debug) and exit
+    status 3 (pipeline.faults)."""
+    from pipeline.faults import FAULT_STATUS, fault_line
     from pipeline.run import RunError
 
     try:
@@ -185,6 +189,14 @@ def _guard(debug: bool, job):
             traceback.print_exc()
         err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+            if getattr(exc, "details", ""):
+                print(exc.details, file=sys.stderr)
+        err.print(fault_line(exc, outputs), style="bold red", markup=False, highlight=False,
+                  soft_wrap=True)
+        raise typer.Exit(FAULT_STATUS) from None
     raise typer.Exit(status or 0)
 
 
@@ -204,7 +216,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         _report_summary(outputs / str(chosen), chosen)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 @app.command("annual", cls=_Command)
@@ -223,7 +235,7 @@ def annual(year: Annotated[int, typer.Option("--year", metavar="NĂM", help="Nă
         _summary(outputs / str(chosen), status)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path, pdf: bool,
@@ -236,7 +248,7 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path,
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 @app.command("so-ket", cls=_Command)
@@ -274,7 +286,7 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
         out.print(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}.")
         return 0
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 @app.command("check", cls=_Command)
