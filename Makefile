@@ -50,9 +50,9 @@ tong-ket: install ## Tổng kết giai đoạn (khoảng thời gian theo cấu 
 templates: install ## Tạo mẫu trống cho các đơn vị vào outputs/mau/ (PERIOD=…; mặc định: quý tới)
 	@$(RUN) templates --inputs $(INPUTS) --config $(CONFIG) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
-check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường/dẫn/tệp.xlsx
+check: install ## Kiểm tra một tệp vừa nhận (.xlsx, .xls, .ods, .eml, hoi-dong.xlsx): make check FILE=… [PERIOD=…]
 	@test -n "$(FILE)" || { echo "Hãy chỉ tệp cần kiểm tra: make check FILE=đường/dẫn/tệp.xlsx"; exit 2; }
-	@$(RUN) check "$(FILE)" $(OPTS); $(OK12)
+	@$(RUN) check "$(FILE)" $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
 test: install ## Chạy bộ kiểm thử
 	$(BIN)/python -m pytest

@@ -290,21 +290,21 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
 
 
 @app.command("check", cls=_Command)
-def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp Excel của một đơn vị.")],
-          inputs: Inputs = Path("inputs"), run_date: RunDate = "",
-          config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
-    """Kiểm tra nhanh một tệp của đơn vị khi vừa nhận và in danh sách lỗi."""
+def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp của một đơn vị (Excel .xlsx, .xls, .ods, hoặc thư điện tử đã lưu .eml) hay tệp của Hội đồng (hoi-dong.xlsx).")],
+          period: Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ báo cáo, ví dụ 2025-Q3 (mặc định: kỳ của thư mục chứa tệp, rồi kỳ ghi ở trang bìa, rồi kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
+          inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+          run_date: RunDate = "", config: Config = DEFAULT_PLAN, debug: Debug = False) -> None:
+    """Kiểm tra nhanh một tệp vừa nhận: in đúng những lỗi mà báo cáo của kỳ sẽ ghi cho tệp đó."""
     from pipeline import run
 
     def job() -> int:
         plan = _plan(config)
-        if not file.is_file():
-            raise _Stop(f"Không tìm thấy tệp '{file}'.")
-        period, findings = run.check_file(plan, file, inputs, _date(run_date))
-        _print_findings(file.name, period, findings)
+        chosen = _period(period) if period else None
+        found, findings = run.check_file(plan, file, inputs, _date(run_date), chosen, outputs)
+        _print_findings(file.name, found, findings)
         return run.exit_status(findings)
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _print_findings(name: str, period: Period, findings) -> None:
