@@ -377,6 +377,18 @@ def test_pool_survives_workers_that_die_or_hang_and_keeps_serving():
     assert single.sheets[0].rows == [["Mã đơn vị"]]
 
 
+def test_a_slow_worker_start_is_not_counted_against_the_files_deadline(monkeypatch):
+    """On a busy machine a fresh worker may take longer to start than a file may take to read:
+    the deadline runs from the moment the worker says it is ready."""
+    from tests import slow_start
+
+    monkeypatch.setenv("DHTT_SLOW_START", "1.5")
+    good = InputFile(name="tot.xlsx", data=make_xlsx({(0, 0): "Mã đơn vị"}))
+    with ReaderPool(workers=1, deadline=0.5, reader=slow_start.reader) as pool:
+        outcome = pool.read_all([good])
+    assert outcome_codes(outcome) == ["xlsx"]
+
+
 def test_workers_read_on_while_the_caller_works_on_an_outcome(tmp_path):
     # File 0 is read at once; the others wait at a gate the test opens, so the moment the
     # caller holds outcome 0 is the same on any machine: one worker still on file 1, and the
