@@ -20,7 +20,7 @@ from pipeline.readers import MESSAGES, ReaderPool, _defuse, read_book, sniff
 from pipeline.sources import InputFile, RawBook, RawSheet, UnreadableFile
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = (SHARED if SHARED.is_dir() else Path("/work/shared")) / "corpus" / "realworld"
+CORPUS = SHARED / "corpus" / "realworld"  # ../shared beside the checkout, if present
 
 ODS_CONTENT = (
     '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
