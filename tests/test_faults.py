@@ -11,6 +11,7 @@ a really full and a really read-only file system are tried too.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.faults import FAULT_STATUS
+from pipeline.faults import FAULT_STATUS, what_and_where
+from pipeline.parallel import WriterFailed, _rebuilt
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inputs"
@@ -258,3 +260,27 @@ def test_a_really_read_only_disk(previous, tmp_path):
         finally:
             log.unlink(missing_ok=True)
         assert tree_hashes(out / PERIOD) == before
+
+
+# --- the sentence for each fault, wherever it arose ------------------------------------------
+@pytest.mark.parametrize(("error", "sentence"), [
+    (OSError(errno.EIO, "I/O error", "/d/outputs/.tmp-2025-Q3-77/data/loi.csv"),
+     "Ổ đĩa báo lỗi đọc ghi tại '/d/outputs/2025-Q3/data/loi.csv'."),
+    (OSError(errno.EMFILE, "Too many open files"),
+     "Lỗi hệ thống (EMFILE) khi truy cập thư mục kết quả '/d/outputs'."),
+    (OSError(errno.EPERM, "Operation not permitted", "/d/outputs/2025-Q3"),
+     "Không đủ quyền truy cập '/d/outputs/2025-Q3'."),
+    # the workbook worker (a fresh interpreter) of a run too big to fork
+    (WriterFailed("workbook worker: exit status 1",
+                  *_rebuilt(("OSError", errno.ENOSPC, "No space left on device", None,
+                             "OSError: [Errno 28] No space left on device", "Traceback…"))),
+     "Hết chỗ trống trên đĩa khi ghi thư mục kết quả '/d/outputs'."),
+    (WriterFailed("workbook worker: exit status 1",
+                  *_rebuilt(("MemoryError", None, None, None, "MemoryError", "Traceback…"))),
+     "Máy không đủ bộ nhớ để hoàn thành lần chạy (ngoài mã của chương trình)."),
+    (WriterFailed("TongHop_2025-Q3.xlsx: exit status 1",
+                  *_rebuilt(("KeyError", None, None, None, "KeyError: 'x'", "Traceback…"))),
+     "Lỗi ngoài dự kiến của chương trình (KeyError: 'x') ngoài mã của chương trình."),
+])
+def test_the_sentence_names_what_and_where(error, sentence):
+    assert what_and_where(error, Path("/d/outputs")) == sentence
