@@ -423,8 +423,8 @@ def check_file(plan: Plan, path: Path, inputs: Path, run_date: dt.date,
         cache = IntakeCache(outputs, plan, run_date) if outputs is not None else None
         history, _ = load_history(plan, inputs, chosen, run_date, pool, cache, found)
     findings = history[chosen].intake.findings
-    mask = findings["tep"].map(lambda name: _top(name) == path.name)
-    return chosen, findings[mask].reset_index(drop=True)
+    mine = [_top(name) == path.name for name in findings["tep"]]
+    return chosen, findings.loc[mine].reset_index(drop=True)
 
 
 def _top(name: str) -> str:
