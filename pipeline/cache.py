@@ -105,8 +105,9 @@ class IntakeCache:
             data = (self.folder / f"{key}{SUFFIX}").read_bytes()
         except OSError:
             return None
+        view = memoryview(data)
         head, mac = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + _MAC_SIZE]
-        payload = data[len(_MAGIC) + _MAC_SIZE:]
+        payload = view[len(_MAGIC) + _MAC_SIZE:]
         if head != _MAGIC or not hmac.compare_digest(mac, _sign(secret, key, payload)):
             return None  # not written by this user's program for this key: never unpickled
         try:
@@ -150,9 +151,11 @@ class IntakeCache:
                     path.unlink()
 
 
-def _sign(secret: bytes, key: str, payload: bytes) -> bytes:
+def _sign(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
     """The entry's signature: its cache key and its bytes, so an entry is good for its key only."""
-    return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    mac = hmac.new(secret, key.encode() + b"\0", hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
 def key_path() -> Path:
