@@ -18,12 +18,13 @@ MEETING_DATE ?=
 
 OPTS = --inputs $(INPUTS) $(if $(CONFIG),--config $(CONFIG)) $(if $(RUN_DATE),--run-date $(RUN_DATE))
 # A run that completed is a success for make (status 0 or 1: problems in units' files are the
-# product's normal output); only status 2 (the run could not be made) fails the target.
+# product's normal output); status 2 (the run could not be made) and 3 (a fault: disk full,
+# read-only, memory, a bug) fail the target.
 RUN = $(BIN)/python -m pipeline
 OK12 = status=$$?; [ $$status -le 1 ] || exit $$status
 
 .DEFAULT_GOAL := help
-.PHONY: help install report ntvt annual ballots so-ket tong-ket templates check test test-fast lint golden bench \
+.PHONY: help install report ntvt annual ballots so-ket tong-ket templates check test test-fast test-stress lint golden bench \
         bench-smoke check-render samples clean mail-fetch mail-send mail-remind
 
 help: ## Liệt kê các lệnh
@@ -60,9 +61,9 @@ tong-ket: install ## Tổng kết giai đoạn (khoảng thời gian theo cấu 
 templates: install ## Tạo mẫu trống cho các đơn vị vào outputs/mau/ (PERIOD=…; mặc định: quý tới)
 	@$(RUN) templates --inputs $(INPUTS) $(if $(CONFIG),--config $(CONFIG)) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
-check: install ## Kiểm tra một tệp vừa nhận: make check FILE=đường/dẫn/tệp.xlsx
+check: install ## Kiểm tra một tệp vừa nhận (.xlsx, .xls, .ods, .eml, hoi-dong.xlsx): make check FILE=… [PERIOD=…]
 	@test -n "$(FILE)" || { echo "Hãy chỉ tệp cần kiểm tra: make check FILE=đường/dẫn/tệp.xlsx"; exit 2; }
-	@$(RUN) check "$(FILE)" $(OPTS); $(OK12)
+	@$(RUN) check "$(FILE)" $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)
 
 mail-fetch: install ## Nhận thư mới của các đơn vị từ hộp thư Văn phòng vào inputs/<kỳ>/
 	@$(RUN) mail fetch --inputs $(INPUTS) --outputs $(OUTPUTS) --config $(CONFIG); $(OK12)
@@ -78,6 +79,9 @@ test: install ## Chạy bộ kiểm thử
 
 test-fast: install ## Chạy nhanh bộ kiểm thử, bỏ qua các phép thử đầu-cuối chậm (dưới một phút)
 	$(BIN)/python -m pytest -m "not slow"
+
+test-stress: install ## Chạy bộ kiểm thử 3 lần khi 2 tiến trình khác chiếm CPU (bắt lỗi do thời gian)
+	$(BIN)/python -m tests.stress --runs 3 --busy 2
 
 lint: install ## Kiểm tra mã nguồn (ruff)
 	$(BIN)/ruff check .

@@ -186,8 +186,12 @@ def _notice(line: str) -> None:
     err.print(f"[bold yellow]Lưu ý:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
-def _guard(debug: bool, job):
-    """Run a job; turn domain errors into one Vietnamese line and exit status 2."""
+def _guard(debug: bool, job, outputs: Path | None = None):
+    """Run a job; turn domain errors into one Vietnamese line and exit status 2, and any other
+    error that stops it (a fault: disk full, read-only, memory, a bug) into one line naming
+    what and where, its traceback in a log file (on the console only with --debug) and exit
+    status 3 (pipeline.faults)."""
+    from pipeline.faults import FAULT_STATUS, fault_line
     from pipeline.run import RunError
 
     try:
@@ -197,6 +201,14 @@ def _guard(debug: bool, job):
             traceback.print_exc()
         err.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+            if getattr(exc, "details", ""):
+                print(exc.details, file=sys.stderr)
+        err.print(fault_line(exc, outputs), style="bold red", markup=False, highlight=False,
+                  soft_wrap=True)
+        raise typer.Exit(FAULT_STATUS) from None
     raise typer.Exit(status or 0)
 
 
@@ -219,7 +231,7 @@ def report(period: PeriodOpt = "", inputs: Inputs = Path("inputs"),
         _report_summary(outputs / str(chosen), chosen)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 Year = Annotated[int, typer.Option("--year", metavar="NĂM", help="Năm đánh giá (mặc định: năm mới nhất có dữ liệu).")]
@@ -245,7 +257,7 @@ def ntvt(month: Annotated[str, typer.Option("--month", metavar="THÁNG", help="T
         _month_summary(report, outputs / str(chosen))
         return 0
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _month(text: str) -> Month:
@@ -311,7 +323,7 @@ def annual(year: Year = 0,
         _vote_summary(inputs, outputs, chosen)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
@@ -354,7 +366,7 @@ def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = 
                   soft_wrap=True)
         return 0
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path | None,
@@ -371,7 +383,7 @@ def _review(kind: str, inputs: Path, outputs: Path, run_date: str, config: Path 
         _summary(outputs / run.review_folder(plan, kind), status)
         return status
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 @app.command("so-ket", cls=_Command)
@@ -411,26 +423,26 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
                          "(…_NguoiTotViecTot.xlsx)."), highlight=False, soft_wrap=True)
         return 0
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 @app.command("check", cls=_Command)
-def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp Excel của một đơn vị.")],
-          inputs: Inputs = Path("inputs"), run_date: RunDate = "",
-          config: Config = None, debug: Debug = False) -> None:
-    """Kiểm tra nhanh một tệp của đơn vị khi vừa nhận và in danh sách lỗi."""
+def check(file: Annotated[Path, typer.Argument(metavar="TỆP", help="Tệp của một đơn vị (Excel .xlsx, .xls, .ods, hoặc thư điện tử đã lưu .eml) hay tệp của Hội đồng (hoi-dong.xlsx).")],
+          period: Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ báo cáo, ví dụ 2025-Q3 (mặc định: kỳ của thư mục chứa tệp, rồi kỳ ghi ở trang bìa, rồi kỳ mới nhất trong thư mục dữ liệu vào).")] = "",
+          inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
+          run_date: RunDate = "", config: Config = None, debug: Debug = False) -> None:
+    """Kiểm tra nhanh một tệp vừa nhận: in đúng những lỗi mà báo cáo của kỳ sẽ ghi cho tệp đó."""
     from pipeline import run
 
     def job() -> int:
-        if not file.is_file():
-            raise _Stop(f"Không tìm thấy tệp '{file}'.")
-        # The plan: the file given, or the one whose years hold the period on the file's cover.
+        # The plan: the file given, or the one whose years hold the file's period.
         plan = load_plan(config) if config is not None else (lambda found: _plan(None, found))
-        period, findings = run.check_file(plan, file, inputs, _date(run_date))
-        _print_findings(file.name, period, findings)
+        chosen = _period(period) if period else None
+        found, findings = run.check_file(plan, file, inputs, _date(run_date), chosen, outputs)
+        _print_findings(file.name, found, findings)
         return run.exit_status(findings)
 
-    _guard(debug, job)
+    _guard(debug, job, outputs)
 
 
 def _print_findings(name: str, period: Period, findings) -> None:

@@ -22,7 +22,14 @@ MEMORY_BUDGET = 2**30
 
 
 class WriterFailed(RuntimeError):
-    """The forked writer did not finish (its traceback is on stderr)."""
+    """A writer process did not finish: `error` is what stopped it, rebuilt here when it was an
+    OSError or MemoryError (None otherwise), `summary` its last traceback line, `details` the
+    whole traceback (for the log: it is not printed)."""
+
+    def __init__(self, message: str, error: BaseException | None = None, summary: str = "",
+                 details: str = ""):
+        super().__init__(message)
+        self.error, self.summary, self.details = error, summary, details
 
 
 @contextlib.contextmanager
@@ -38,27 +45,74 @@ def alongside(job: Callable[[], None], what: str) -> Iterator[None]:
         yield
         return
     gc.freeze()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
     try:
-        child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(job, os.getpid()), name=what)
+        child = context.Process(target=_child, args=(job, os.getpid(), send), name=what)
         child.start()
     except OSError:  # no process to be had (memory, process limit): write it here
         child = None
     finally:
         gc.unfreeze()
+        send.close()
     if child is None:
+        receive.close()
         job()
         yield
         return
     try:
-        yield
-    except BaseException:
-        child.kill()
+        try:
+            yield
+        except BaseException:
+            child.kill()
+            child.join()
+            raise
+        failure = _failure(child, receive)
         child.join()
-        raise
-    child.join()
+    finally:
+        receive.close()
     if child.exitcode != 0:
-        raise WriterFailed(f"{what}: exit status {child.exitcode}")
+        raise WriterFailed(f"{what}: exit status {child.exitcode}", *_rebuilt(failure))
+
+
+def _failure(child, receive) -> tuple | None:
+    """Wait for the child to end or to report its failure; what it reported, if anything."""
+    from multiprocessing.connection import wait
+
+    wait([child.sentinel, receive])
+    try:
+        return receive.recv() if receive.poll() else None
+    except (EOFError, OSError):  # it ended without a word: it succeeded, or was killed
+        return None
+
+
+def _describe(exc: BaseException) -> tuple:
+    """What a failed writer sends back: (kind, errno, strerror, filename, summary, traceback)."""
+    import traceback
+
+    from pipeline.faults import os_error
+
+    error = os_error(exc)
+    kind = ("OSError" if error is not None else
+            "MemoryError" if isinstance(exc, MemoryError) else type(exc).__name__)
+    summary = traceback.format_exception_only(exc)[-1].strip()
+    details = "".join(traceback.format_exception(exc))[-16000:]  # fits in the pipe at once
+    filename = None if error is None or error.filename is None else os.fsdecode(error.filename)
+    return (kind, error.errno if error else None, error.strerror if error else None,
+            filename, summary[:2000], details)
+
+
+def _rebuilt(failure: tuple | None) -> tuple:
+    """WriterFailed's other arguments from what the child sent (nothing: it died silently)."""
+    if not failure:
+        return ()
+    kind, code, strerror, filename, summary, details = failure
+    error: BaseException | None = None
+    if kind == "OSError":
+        error = OSError(code, strerror, filename) if filename else OSError(code, strerror)
+    elif kind == "MemoryError":
+        error = MemoryError()
+    return error, summary, details
 
 
 def worker_env() -> dict[str, str]:
@@ -102,9 +156,15 @@ def resident_memory() -> int:
         return 0
 
 
-def _child(job: Callable[[], None], parent: int) -> None:
+def _child(job: Callable[[], None], parent: int, send) -> None:
+    """The writer: a failure goes back to the run through `send`, not to the console."""
     _die_with(parent)
-    job()
+    try:
+        job()
+    except BaseException as exc:
+        with contextlib.suppress(BaseException):
+            send.send(_describe(exc))
+        os._exit(1)
 
 
 def _die_with(parent: int) -> None:

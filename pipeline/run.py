@@ -20,7 +20,7 @@ from pipeline.council.members import NoCouncil, proposals
 from pipeline.council.tally import voted_report
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
-from pipeline.intake.discover import discover
+from pipeline.intake.discover import Discovered, discover, discover_files
 from pipeline.intake.nominations import month_report
 from pipeline.intake.period import (
     ConstraintBatch,
@@ -29,7 +29,6 @@ from pipeline.intake.period import (
     cover_period,
     finish_period,
     open_period,
-    take_in,
 )
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
@@ -58,12 +57,10 @@ from pipeline.periods import (
     coverage_note,
     missing_quarters,
     parse_period,
-    period_of,
     periods_between,
 )
 from pipeline.scoring.review import build_annual, build_review
 from pipeline.scoring.score import score_period
-from pipeline.sources import InputFile
 
 
 class RunError(Exception):
@@ -109,12 +106,13 @@ def check_period(plan: Plan, period: Period) -> None:
                        "hoạch khác bằng CONFIG=…")
 
 
-def read_period(folder: Path, pool: ReaderPool):
-    """Every workbook of a period folder, read in the worker pool as the intake takes them in:
-    (files, (file, book) pairs, findings, containers)."""
-    if not folder.is_dir():
-        return [], iter(()), [], []
-    found = discover(folder)
+def read_period(folder: Path, pool: ReaderPool, found: Discovered | None = None):
+    """Every workbook of a period folder (or those `found` elsewhere), read in the worker pool
+    as the intake takes them in: (files, (file, book) pairs, findings, containers)."""
+    if found is None:
+        if not folder.is_dir():
+            return [], iter(()), [], []
+        found = discover(folder)
     progress.grow(len(found.files))
     books = zip(found.files, progress.counted(pool.read_each(found.files)), strict=True)
     return found.files, books, found.findings, found.containers
@@ -122,11 +120,13 @@ def read_period(folder: Path, pool: ReaderPool):
 
 def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
                  pool: ReaderPool, cache: IntakeCache | None = None,
+                 last_files: Discovered | None = None,
                  ) -> tuple[dict[Period, PeriodIntake], dict]:
     """Take in every period of the plan up to `last`: registrations live until withdrawn.
 
     Earlier periods keep their intake and registry only, not the files read; with a cache, an
     earlier period whose files (and every earlier period's) are unchanged is not read again.
+    `last_files`: the files of `last` when they are not its folder's (`check FILE`).
     """
     registry = Registry()
     history: dict[Period, PeriodIntake] = {}
@@ -156,7 +156,8 @@ def load_history(plan: Plan, inputs: Path, last: Period, run_date: dt.date,
             intake, registry = hit
             history[period] = PeriodIntake(intake, registry, [], [])
             continue
-        files, books, findings, containers = read_period(folder, pool)
+        files, books, findings, containers = read_period(
+            folder, pool, last_files if period == last else None)
         if not files and not findings and period != last:
             continue
         checked = constraints.checked
@@ -564,28 +565,69 @@ def run_templates(plan: Plan, period: Period, outputs: Path) -> tuple[list[Path]
     return written, nominations
 
 
-def single_input(path: Path) -> InputFile:
+def check_file(plan: Plan | Callable[[Period], Plan], path: Path, inputs: Path,
+               run_date: dt.date, period: Period | None = None, outputs: Path | None = None,
+               pool: ReaderPool | None = None) -> tuple[Period, pd.DataFrame]:
+    """`check FILE`: the findings `report` gives for this file (a workbook, a saved e-mail, the
+    council's file) as if it lay in inputs/<period>/ beside that folder's other files (one of
+    the same name is the one it replaces), with every earlier period taken in as the report
+    takes them (from the cache under `outputs` when there is one).
+
+    The period: `period` (--period); else the folder the file lies in, when it is named as a
+    period (inputs/2025-Q3/); else the period on its cover; else the latest period folder of
+    `inputs`, as `report` chooses it. `plan` may be a function of that period (the plan whose
+    years hold it). `pool`: a reader pool to use (else one of its own).
+    """
+    if not path.is_file():
+        raise RunError(f"Không tìm thấy tệp '{path}'.")
     try:
-        data = path.read_bytes()
+        mine = discover_files([path])
     except OSError:
         raise RunError(f"Không đọc được tệp '{path}'.") from None
-    return InputFile(path.name, data, hashlib.sha256(data).hexdigest())
-
-
-def check_file(plan: Plan | Callable[[Period], Plan], path: Path, inputs: Path | None,
-               run_date: dt.date):
-    """`check FILE`: one workbook alone, its period from its cover; returns its findings.
-    `plan` may be a function of that period (the plan whose years hold it)."""
-    item = single_input(path)
-    with ReaderPool() as pool:
-        book = pool.read_all([item])[0]
-        period = cover_period(book) or period_of(run_date)
+    with contextlib.nullcontext(pool) if pool is not None else ReaderPool() as pool:
+        books = pool.read_all(mine.files)
+        chosen = (period or _folder_period(path)
+                  or next(filter(None, map(cover_period, books)), None)
+                  or _latest_period(inputs))
+        if chosen is None:
+            raise RunError(f"Không xác định được kỳ báo cáo của tệp '{path.name}' (trang bìa "
+                           "không ghi kỳ); hãy chỉ rõ kỳ, ví dụ: make check FILE=… "
+                           "PERIOD=2025-Q3.")
         if callable(plan):
-            plan = plan(period)
-        registry = Registry()
-        if inputs is not None and inputs.is_dir() and period > plan.first_period:
-            history, _ = load_history(plan, inputs, period.previous(), run_date, pool)
-            if history:
-                registry = history[max(history)].registry
-    taken = take_in(plan, period, run_date, [(item, book)], registry, check_folder=False)
-    return period, taken.intake.findings
+            plan = plan(chosen)
+        check_period(plan, chosen)
+        folder = inputs / str(chosen)
+        others = discover(folder) if folder.is_dir() else Discovered([], [], [])
+        found = _beside(others, mine, path.name)
+        cache = IntakeCache(outputs, plan, run_date) if outputs is not None else None
+        history, _ = load_history(plan, inputs, chosen, run_date, pool, cache, found)
+    findings = history[chosen].intake.findings
+    mine = [_top(name) == path.name for name in findings["tep"]]
+    return chosen, findings.loc[mine].reset_index(drop=True)
+
+
+def _top(name: str) -> str:
+    """The file in the period folder an input came from (an e-mail's, for its attachments)."""
+    return name.split("/", 1)[0]
+
+
+def _folder_period(path: Path) -> Period | None:
+    found = parse_period(path.resolve().parent.name)
+    return found if found is not None and str(found) == path.resolve().parent.name else None
+
+
+def _latest_period(inputs: Path) -> Period | None:
+    try:
+        return periods_in(inputs)[-1] if inputs.is_dir() else None
+    except (RunError, IndexError):
+        return None
+
+
+def _beside(others: Discovered, mine: Discovered, name: str) -> Discovered:
+    """A folder's files with `mine` in place of the file called `name`, in the folder's order."""
+    files = sorted([*(f for f in others.files if _top(f.name) != name), *mine.files],
+                   key=lambda f: _top(f.name))
+    return Discovered(
+        files=files,
+        containers=sorted([*(c for c in others.containers if c[0] != name), *mine.containers]),
+        findings=[*(f for f in others.findings if _top(f.file) != name), *mine.findings])

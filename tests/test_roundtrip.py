@@ -141,6 +141,7 @@ def check(path: Path, tmp_path: Path, period: Period):
     """`check` with an empty inputs folder (no earlier registrations) and a fixed run date;
     COLUMNS wide enough for one table row per finding."""
     return CliRunner().invoke(app, ["check", str(path), "--inputs", str(tmp_path / "inputs"),
+                                    "--outputs", str(tmp_path / "outputs"),
                                     "--run-date", run_date(period).isoformat()],
                               env={"COLUMNS": "400"})
 
@@ -182,7 +183,8 @@ def test_python_m_pipeline_check_exits_1_on_the_same_file(tmp_path):
     bad = with_g1(path, 20.5)
     done = subprocess.run(
         [sys.executable, "-m", "pipeline", "check", str(bad), "--inputs",
-         str(tmp_path / "inputs"), "--run-date", run_date(period).isoformat()],
+         str(tmp_path / "inputs"), "--outputs", str(tmp_path / "outputs"), "--run-date",
+         run_date(period).isoformat()],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"},
         check=False)
     assert done.returncode == 1

@@ -9,14 +9,26 @@ gives new keys and the cached intake is never used for other inputs. A period in
 timed out or killed its reader (F06) is not kept: that outcome depends on the machine, not on
 the files. Each entry is a pickle of the period's frames and registry, written atomically; an
 entry that cannot be loaded counts as absent. Entries the latest run did not use are removed.
+
+A cache must never run code, and unpickling can: output folders are shared between colleagues,
+so anyone who can write there could plant an entry. Every entry is therefore signed with
+HMAC-SHA256 under a key kept outside the output folder, in the user's own cache folder
+(`$XDG_CACHE_HOME/dhtt/cache.key`, else `~/.cache/dhtt/cache.key`, created 0600), and an entry
+is unpickled only when its signature checks; anything else (a planted or altered entry, one
+signed by another user's key, a `.pickle` of an earlier version) is ignored and recomputed.
+Whoever can write the key can already run code as the user. Where no key can be kept (a
+read-only home), nothing is cached.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import tempfile
 from functools import cache
 from importlib import metadata
@@ -32,6 +44,9 @@ FOLDER = ".cache"
 _LIBRARIES = ("dhtt", "python-calamine", "pandas", "pandera", "numpy", "defusedxml", "olefile",
               "pydantic")
 _UNSTABLE = {"F06"}  # findings that depend on the machine, not on the files
+SUFFIX = ".entry"
+_MAGIC = b"DHTT-INTAKE-1\n"  # then the HMAC-SHA256 signature, then the pickle
+_MAC_SIZE = hashlib.sha256().digest_size
 
 
 @cache
@@ -84,10 +99,21 @@ class IntakeCache:
 
     def load(self, key: str) -> tuple[model.Intake, Registry] | None:
         self._used.add(key)
+        secret = signing_key()
+        if secret is None:
+            return None
         try:
-            with (self.folder / f"{key}.pickle").open("rb") as fh:
-                intake, registry = pickle.load(fh)
-        except Exception:  # absent, truncated or from an incompatible pickle: taken in again
+            data = (self.folder / f"{key}{SUFFIX}").read_bytes()
+        except OSError:
+            return None
+        view = memoryview(data)
+        head, mac = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + _MAC_SIZE]
+        payload = view[len(_MAGIC) + _MAC_SIZE:]
+        if head != _MAGIC or not hmac.compare_digest(mac, _sign(secret, key, payload)):
+            return None  # not written by this user's program for this key: never unpickled
+        try:
+            intake, registry = pickle.loads(payload)
+        except Exception:  # signed by an incompatible version of the program: taken in again
             return None
         if not isinstance(intake, model.Intake) or not isinstance(registry, Registry):
             return None
@@ -97,15 +123,20 @@ class IntakeCache:
         self._used.add(key)
         if intake.findings["ma_loi"].isin(_UNSTABLE).any():
             return
+        secret = signing_key()
+        if secret is None:
+            return
+        payload = pickle.dumps((intake, registry), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
         except OSError:
             return  # a cache that cannot be written only costs time
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((intake, registry), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pickle")
+                fh.write(_MAGIC + _sign(secret, key, payload))
+                fh.write(payload)
+            os.replace(tmp, self.folder / f"{key}{SUFFIX}")
         except OSError:
             Path(tmp).unlink(missing_ok=True)
 
@@ -113,6 +144,52 @@ class IntakeCache:
         """Remove the entries this run did not use (another run's files being written stay)."""
         if not self.folder.is_dir():
             return
-        for path in self.folder.glob("[!.]*.pickle"):
-            if path.stem not in self._used:
-                path.unlink(missing_ok=True)
+        for path in self.folder.iterdir():
+            if path.name.startswith("."):
+                continue  # another run's entry being written
+            if path.suffix != SUFFIX or path.stem not in self._used:  # .pickle: older versions'
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _sign(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
+    """The entry's signature: its cache key and its bytes, so an entry is good for its key only."""
+    mac = hmac.new(secret, key.encode() + b"\0", hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
+
+
+def key_path() -> Path:
+    """Where the signing key is kept: the user's cache folder, never the output folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dhtt" / "cache.key"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries, created on first use (0600); None when it
+    cannot be kept or could be read by someone else (then nothing is cached)."""
+    path = key_path()
+    with contextlib.suppress(OSError):
+        return _read_key(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mkstemp: mode 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):  # another run made one meanwhile
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    with path.open("rb") as fh:
+        info = os.fstat(fh.fileno())
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None  # another user's, or readable by others: it proves nothing
+        secret = fh.read()
+    return secret if len(secret) >= 32 else None

@@ -34,12 +34,17 @@ class Discovered:
 
 def discover(folder: Path) -> Discovered:
     """Every regular file of `folder` (not recursive, hidden and ~$lock files skipped), by name."""
+    return discover_files(sorted(
+        (p for p in folder.iterdir() if not p.name.startswith((".", "~$")) and p.is_file()),
+        key=lambda p: p.name))
+
+
+def discover_files(paths: list[Path]) -> Discovered:
+    """These files as a period folder's: workbooks as they are, e-mails opened."""
     files: list[InputFile] = []
     containers: list[tuple[str, str]] = []
     findings: list[Finding] = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or not path.is_file():
-            continue
+    for path in paths:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if not is_email(data):

@@ -392,7 +392,9 @@ class _Worker:
     inbox: Connection  # parent -> worker: the bytes of one file at a time
     outbox: Connection  # worker -> parent: one reply per file
     job: int | None = None
-    started: float = 0.0
+    started: float = 0.0  # when the file's deadline started: sent to a ready worker
+    ready: bool = False  # started up (interpreter and reader imported): says so once
+    spawned: float = 0.0
 
 
 def worker_main() -> None:
@@ -412,6 +414,7 @@ def _serve(
     """A worker's loop: read each file it is sent, reply with an outcome, until the pipe closes."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    outbox.send(READY)  # a file's deadline runs from now, not from the interpreter's start
     while True:
         try:
             data = inbox.recv_bytes()
@@ -438,6 +441,12 @@ def _outcome_of(reader: Callable, data: bytes) -> tuple:
     except Exception:  # a reader bug must not stop the run; the traceback goes to stderr
         traceback.print_exc(file=sys.stderr)
         return ("unreadable", "F01", MESSAGES["F01"])
+
+
+READY = ("ready",)
+# A worker's start-up (a fresh interpreter importing its reader) is not a file's fault: on a busy
+# machine it may take longer than a deadline. It counts only beyond this many seconds.
+STARTUP_LIMIT = 60.0
 
 
 class ReaderPool:
@@ -523,7 +532,7 @@ class ReaderPool:
         outbox = Connection(os.dup(process.stdout.fileno()), writable=False)
         process.stdin.close()
         process.stdout.close()
-        return _Worker(process=process, inbox=inbox, outbox=outbox)
+        return _Worker(process=process, inbox=inbox, outbox=outbox, spawned=time.monotonic())
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()
@@ -571,23 +580,37 @@ class ReaderPool:
         busy = [w for w in self._workers if w.job is not None]
         if not busy:
             return
-        timeout = max(0.0, min(w.started + self.deadline for w in busy) - time.monotonic())
+        timeout = max(0.0, min(self._due(w) for w in busy) - time.monotonic())
         ready = wait([w.outbox for w in busy], timeout if block else 0)
         now = time.monotonic()
         for worker in busy:
             job = worker.job
             if worker.outbox in ready:
-                outcomes[job] = self._receive(worker)
-            elif now >= worker.started + self.deadline:
+                outcome = self._receive(worker)
+                if outcome is READY:  # the file's deadline starts now
+                    worker.ready, worker.started = True, now
+                else:
+                    outcomes[job] = outcome
+            elif now >= self._due(worker):
                 outcomes[job] = unreadable("F06", seconds=f"{self.deadline:g}")
                 self._replace(worker)
 
-    def _receive(self, worker: _Worker) -> Outcome:
+    def _due(self, worker: _Worker) -> float:
+        """When a busy worker's file is late: its deadline from the moment the worker was
+        ready for it (a worker still starting up gets STARTUP_LIMIT more)."""
+        if worker.ready:
+            return worker.started + self.deadline
+        return max(worker.started, worker.spawned + STARTUP_LIMIT) + self.deadline
+
+    def _receive(self, worker: _Worker) -> Outcome | tuple:
+        """The worker's reply: an outcome, or READY (the worker is still on its file)."""
         try:
             reply = worker.outbox.recv()
         except (EOFError, OSError):  # the worker died on this file
             self._replace(worker)
             return UnreadableFile("F06", _DIED)
+        if reply == READY:
+            return READY
         worker.job = None
         if reply[0] == "book":
             return reply[1]

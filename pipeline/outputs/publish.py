@@ -229,6 +229,8 @@ def publish(target: Path, build: Callable[[Path], None]) -> None:
         try:
             build(tmp)
             _fsync_tree(tmp)
+            if not _still_claimed(fd, tmp):  # removed (and made again) while being built
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(tmp))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -239,6 +241,15 @@ def publish(target: Path, build: Callable[[Path], None]) -> None:
     for leftover in (tmp, tmp.with_name(OLD_PREFIX + tmp.name.removeprefix(TMP_PREFIX))):
         _remove(leftover)  # the previous outputs
     _fsync(parent)
+
+
+def _still_claimed(fd: int, tmp: Path) -> bool:
+    """Whether `tmp` is still the folder claimed as `fd`: never publish a folder someone
+    removed during the build and a writer then made again, half empty."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(tmp, follow_symlinks=False))
+    except OSError:
+        return False
 
 
 def _fsync(path: Path) -> None:

@@ -19,7 +19,7 @@ from pipeline.intake.readers import ReaderPool
 from pipeline.sources import InputFile, RawBook, RawSheet, UnreadableFile
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS = (SHARED if SHARED.is_dir() else Path("/work/shared")) / "corpus" / "realworld"
+CORPUS = SHARED / "corpus" / "realworld"  # ../shared beside the checkout, if present
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent")]

@@ -20,7 +20,7 @@ from pipeline.intake.readers import MESSAGES, ReaderPool, _defuse, read_book, sn
 from pipeline.sources import InputFile, RawBook, RawSheet, UnreadableFile
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS = (SHARED if SHARED.is_dir() else Path("/work/shared")) / "corpus" / "realworld"
+CORPUS = SHARED / "corpus" / "realworld"  # ../shared beside the checkout, if present
 
 ODS_CONTENT = (
     '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
@@ -375,6 +375,18 @@ def test_pool_survives_workers_that_die_or_hang_and_keeps_serving():
     assert outcome_codes(second) == ["xlsx", "F06", "xlsx"]
     assert len(set(alive)) == 2
     assert single.sheets[0].rows == [["Mã đơn vị"]]
+
+
+def test_a_slow_worker_start_is_not_counted_against_the_files_deadline(monkeypatch):
+    """On a busy machine a fresh worker may take longer to start than a file may take to read:
+    the deadline runs from the moment the worker says it is ready."""
+    from tests import slow_start
+
+    monkeypatch.setenv("DHTT_SLOW_START", "1.5")
+    good = InputFile(name="tot.xlsx", data=make_xlsx({(0, 0): "Mã đơn vị"}))
+    with ReaderPool(workers=1, deadline=0.5, reader=slow_start.reader) as pool:
+        outcome = pool.read_all([good])
+    assert outcome_codes(outcome) == ["xlsx"]
 
 
 def test_workers_read_on_while_the_caller_works_on_an_outcome(tmp_path):

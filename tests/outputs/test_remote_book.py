@@ -61,11 +61,14 @@ def test_a_call_the_worker_fails_on_fails_the_run(tmp_path, capfd):
     scratch = Path(book._scratch)
     sheet = book.add_worksheet("S")
     sheet.write_string(0, 0)  # the text is missing: xlsxwriter fails in the worker
-    with pytest.raises(WriterFailed, match="workbook worker"):
+    with pytest.raises(WriterFailed, match="workbook worker") as caught:
         book.close()  # the pipe may already be broken here
         with book.finishing():
             pass
-    assert "write_string" in capfd.readouterr().err
+    # what stopped the worker comes back to the run (for its log), not to the console
+    assert "write_string" in caught.value.details
+    assert caught.value.summary.startswith("TypeError: ")
+    assert capfd.readouterr().err == ""
     assert not (tmp_path / "b.xlsx").exists()
     assert not scratch.exists()  # the worker's temporary files are gone
 

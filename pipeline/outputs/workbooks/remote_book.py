@@ -16,6 +16,7 @@ The worker imports only xlsxwriter and `pipeline.outputs.workbooks.streamed`; it
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import shutil
@@ -40,7 +41,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.outputs.workbooks.streamed import write_columns
-from pipeline.parallel import WriterFailed, _die_with, trim_heap, worker_env
+from pipeline.parallel import WriterFailed, _describe, _die_with, _rebuilt, trim_heap, worker_env
 
 # Calls that make an object later calls refer to; a batch ends after each, so that the worker
 # has made it before it unpickles a call that refers to it.
@@ -101,8 +102,8 @@ def _made_kind(method: str, args: tuple, kwargs: dict) -> tuple[type, str]:
 class _Link:
     """The recorded calls on their way to the worker."""
 
-    def __init__(self, process: subprocess.Popen, outbox: Connection):
-        self.process, self.outbox = process, outbox
+    def __init__(self, process: subprocess.Popen, outbox: Connection, failure: str):
+        self.process, self.outbox, self.failure = process, outbox, failure
         self.calls: list[tuple] = []
         self.count = 0
 
@@ -124,8 +125,17 @@ class _Link:
         self.calls = []
         try:
             self.outbox.send_bytes(data)
-        except OSError as error:  # the worker is gone: its traceback is on stderr
-            raise WriterFailed(f"workbook worker: {error}") from None
+        except OSError as error:  # the worker is gone: what stopped it is in its failure file
+            self.process.wait()
+            raise WriterFailed(f"workbook worker: {error}", *self.failed()) from None
+
+    def failed(self) -> tuple:
+        """WriterFailed's details from what the worker wrote when it failed (if it could)."""
+        try:
+            with open(self.failure, encoding="utf-8") as fh:
+                return _rebuilt(tuple(json.load(fh)))
+        except (OSError, ValueError, TypeError):
+            return ()
 
 
 class RemoteBook(Remote):
@@ -136,17 +146,18 @@ class RemoteBook(Remote):
     and this process removes once the worker is gone, however it ended."""
 
     def __init__(self, filename: str, options: dict):
+        self._scratch = tempfile.mkdtemp(prefix="tonghop-")
+        failure = os.path.join(self._scratch, "failure.json")
         command = [sys.executable, "-c",
                    "from pipeline.outputs.workbooks.remote_book import serve; serve()",
-                   str(os.getpid())]
-        self._scratch = tempfile.mkdtemp(prefix="tonghop-")
+                   str(os.getpid()), failure]
         process = None
         try:
             process = subprocess.Popen(command, stdin=subprocess.PIPE, env=worker_env(),
                                        bufsize=0)
             outbox = Connection(os.dup(process.stdin.fileno()), readable=False)
             process.stdin.close()
-            link = _Link(process, outbox)
+            link = _Link(process, outbox, failure)
             super().__init__(link, 0, xlsxwriter.Workbook)
             link.call(None, "Workbook", (filename, {**options, "tmpdir": self._scratch}), {})
             link.flush()  # made before any call on it is unpickled
@@ -176,9 +187,10 @@ class RemoteBook(Remote):
     def wait(self) -> None:
         """Wait for the file; WriterFailed when the worker failed."""
         status = self._link.process.wait()
+        details = self._link.failed() if status != 0 else ()
         shutil.rmtree(self._scratch, ignore_errors=True)
         if status != 0:
-            raise WriterFailed(f"workbook worker: exit status {status}")
+            raise WriterFailed(f"workbook worker: exit status {status}", *details)
 
     @contextlib.contextmanager
     def finishing(self) -> Iterator[None]:
@@ -199,15 +211,20 @@ def serve() -> None:
     _die_with(int(sys.argv[1]))
     inbox = Connection(os.dup(0), writable=False)
     os.dup2(2, 1)  # a stray print goes to stderr
-    while True:
-        try:
-            data = inbox.recv_bytes()
-        except EOFError:
-            return
-        _replay(data)
-        if len(data) > TRIM_AFTER:  # a table's rows: give their memory back
-            del data
-            trim_heap()
+    try:
+        while True:
+            try:
+                data = inbox.recv_bytes()
+            except EOFError:
+                return
+            _replay(data)
+            if len(data) > TRIM_AFTER:  # a table's rows: give their memory back
+                del data
+                trim_heap()
+    except BaseException as exc:  # what stopped it goes to the run (its log), not the console
+        with contextlib.suppress(BaseException), open(sys.argv[2], "w", encoding="utf-8") as fh:
+            json.dump(_describe(exc), fh)
+        os._exit(1)
 
 
 def _replay(data: bytes) -> None:
