@@ -253,10 +253,11 @@ def check_run(files: dict[str, bytes], documents: bool) -> None:
         manifest = json.loads((out / "manifest.json").read_text("utf-8"))
         assert {e["tep"] for e in manifest["dau_vao"]} == set(files)
         assert manifest["can_doi"] is True
-        for entry in manifest["so_dong"]:
-            assert entry["doc"] == entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+        for entry in manifest["so_dong"]:  # a repeated nomination is merged (gop)
+            assert entry["doc"] == (entry["chap_nhan"] + entry["tu_choi"] + entry["bi_thay_the"]
+                                    + entry["gop"])
             assert min(entry["doc"], entry["chap_nhan"], entry["tu_choi"],
-                       entry["bi_thay_the"]) >= 0
+                       entry["bi_thay_the"], entry["gop"]) >= 0
         # Accepted rows are exactly the rows that reached the data files.
         for sheet, data in (("Người tốt việc tốt", "nguoi_tot_viec_tot.csv"),
                             ("Hoạt động", "hoat_dong.csv")):

@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import load_plan
+from pipeline.intake.discover import discover_files
 from pipeline.intake.nominations import month_due, nomination_key
 from pipeline.intake.period import take_in
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
 from pipeline.outputs.templates import write_template
 from pipeline.periods import Month, Period, parse_month
-from pipeline.run import single_input
 from tests.template_fill import fill_template_with_valid_rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -202,7 +202,7 @@ def test_the_light_nomination_workbook_is_read_as_a_nomination_file(tmp_path):
     path = tmp_path / "QLXD_2025-Q3_NguoiTotViecTot.xlsx"
     write_template(PLAN, unit, period, path, nominations=True)
     written = fill_template_with_valid_rows(path, PLAN, period, dt.date(2025, 8, 4))
-    item = single_input(path)
+    (item,) = discover_files([path]).files
     with ReaderPool() as pool:
         book = pool.read_all([item])[0]
     taken = take_in(PLAN, period, dt.date(2025, 8, 5), [(item, book)], Registry())

@@ -9,6 +9,13 @@ from pipeline import parallel
 from pipeline.parallel import WriterFailed, alongside
 
 
+@pytest.fixture(autouse=True)
+def small_run(monkeypatch):
+    """Whether `alongside` forks depends on the memory the process holds; the test process
+    grows as the suite runs, so these tests pin it small (the tests that need no fork say so)."""
+    monkeypatch.setattr(parallel, "resident_memory", lambda: 50 * 2**20)
+
+
 def test_the_job_writes_in_another_process_while_the_body_runs(tmp_path):
     target = tmp_path / "book.txt"
     with alongside(lambda: target.write_text(str(os.getpid()), encoding="utf-8"), "book"):
