@@ -73,3 +73,21 @@ def test_only_the_signed_documents_are_converted(written):
     _, paths, _ = written
     assert [p.name for p in quarterly_doc.signed_documents(paths)] == [
         "BaoCao_2025-Q2.docx", "BaoCao_2025-Q2.html", "NguoiTotViecTot_2025-Q2.docx"]
+
+
+def test_a_long_list_in_the_good_deeds_letter_goes_to_its_own_appendix(tmp_path):
+    """The letter to the province follows the same rule: its exemplar list (4 rows here, over
+    a limit of 3 set for the test) goes to PhuLuc_NguoiTotViecTot_<period>.docx."""
+    report = make_period_report("2025-Q2", run_date=dt.date(2025, 7, 20))
+    plan = report.plan.model_copy(update={"reports": report.plan.reports.model_copy(
+        update={"list_limit": 3})})
+    paths = quarterly_doc.write_period_documents(dataclasses.replace(report, plan=plan),
+                                                 tmp_path)
+    assert "PhuLuc_NguoiTotViecTot_2025-Q2.docx" in [p.name for p in paths]
+    letter = docx_lines(tmp_path / "NguoiTotViecTot_2025-Q2.docx")
+    appendix = docx_lines(tmp_path / "PhuLuc_NguoiTotViecTot_2025-Q2.docx")
+    assert any(x.startswith("Danh sách chi tiết (") and "Phụ lục kèm theo Danh sách này (tệp "
+               "PhuLuc_NguoiTotViecTot_2025-Q2.docx)" in x for x in letter)
+    assert "(Kèm theo Danh sách số" in " ".join(appendix).replace("\xa0", " ")
+    assert [p.name for p in quarterly_doc.signed_documents(paths)] == [
+        "BaoCao_2025-Q2.docx", "BaoCao_2025-Q2.html", "NguoiTotViecTot_2025-Q2.docx"]

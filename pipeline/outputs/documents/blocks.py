@@ -386,7 +386,8 @@ def coverage_blocks(note: str) -> list[dict]:
 
 
 def move_long_tables(blocks: list[dict], limit: int, appendix_file: str,
-                     workbook_file: str) -> tuple[list[dict], list[dict]]:
+                     workbook_file: str, document: str = "Báo cáo"
+                     ) -> tuple[list[dict], list[dict]]:
     """The report's blocks with every table longer than `limit` rows moved out, and the
     appendix's blocks (each moved table under its report section's heading, numbered I, II…).
     In the report, a sentence points to the appendix and the workbook where the table stood;
@@ -405,7 +406,7 @@ def move_long_tables(blocks: list[dict], limit: int, appendix_file: str,
         if kept and kept[-1]["type"] == "para" and kept[-1]["text"].endswith(":"):
             kept[-1] = para(kept[-1]["text"][:-1] + ".")
         kept.append(para(f"Danh sách chi tiết ({count(len(block['rows']))} dòng) tại mục "
-                         f"{number} Phụ lục kèm theo Báo cáo này (tệp {appendix_file}) và "
+                         f"{number} Phụ lục kèm theo {document} này (tệp {appendix_file}) và "
                          f"trong bảng tổng hợp {workbook_file}."))
     return kept, appendix
 

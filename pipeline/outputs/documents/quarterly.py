@@ -402,35 +402,46 @@ APPENDIX = "PhuLuc_"  # the appendix file of a quarterly report: PhuLuc_<period>
 
 
 def write_period_documents(report: PeriodReport, out_dir: Path) -> list[Path]:
-    """BaoCao_<period>.docx and .html, NguoiTotViecTot_<period>.docx and, when a table of the
-    report is longer than the plan's `list_limit`, PhuLuc_<period>.docx holding it (the .html
-    shows it as its appendix section)."""
+    """BaoCao_<period>.docx and .html, NguoiTotViecTot_<period>.docx and, when a table of one
+    of them is longer than the plan's `list_limit`, its appendix holding that table:
+    PhuLuc_<period>.docx for the report (the .html shows it as its appendix section),
+    PhuLuc_NguoiTotViecTot_<period>.docx for the letter."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    limit, workbook = report.plan.reports.list_limit, f"TongHop_{report.period}.xlsx"
     with _frames_read_once():
         context = period_report_context(report)
         appendix_file = f"{APPENDIX}{report.period}.docx"
-        body, moved = move_long_tables(context["blocks"], report.plan.reports.list_limit,
-                                       appendix_file, f"TongHop_{report.period}.xlsx")
+        body, moved = move_long_tables(context["blocks"], limit, appendix_file, workbook)
         signed = {**context, "blocks": body}
         deeds = deeds_list_context(report)
+        deeds_appendix_file = f"{APPENDIX}NguoiTotViecTot_{report.period}.docx"
+        deeds_body, deeds_moved = move_long_tables(deeds["blocks"], limit, deeds_appendix_file,
+                                                   workbook, "Danh sách")
+        letter = {**deeds, "blocks": deeds_body}
         name = f"BaoCao_{report.period}"
-        appendix = _appendix(report, moved) if moved else None
+        appendix = _appendix(report, moved, "BC", "Báo cáo") if moved else None
         paths = [render_docx(signed, out_dir / f"{name}.docx"),
                  render_html({**signed, "appendix": appendix}, out_dir / f"{name}.html"),
-                 render_docx(deeds, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
+                 render_docx(letter, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
         if appendix:
             paths.append(render_docx({**signed, "appendix": appendix, "appendix_only": True},
                                      out_dir / appendix_file))
+        if deeds_moved:
+            paths.append(render_docx(
+                {**letter, "appendix": _appendix(report, deeds_moved, "DS", "Danh sách"),
+                 "appendix_only": True}, out_dir / deeds_appendix_file))
         return paths
 
 
-def _appendix(report: PeriodReport, blocks: list[dict]) -> dict:
+def _appendix(report: PeriodReport, blocks: list[dict], code: str, kind_word: str) -> dict:
     issuer = report.plan.issuer_on(report.run_date)
+    subject = ("Báo cáo kết quả xây dựng điển hình tiên tiến" if code == "BC" else
+               "Danh sách giới thiệu gương người tốt, việc tốt và điển hình tiên tiến xuất sắc")
     return {"kind": "PHỤ LỤC",
-            "subject": keep_together(f"Danh sách chi tiết kèm theo Báo cáo kết quả xây dựng "
-                                     f"điển hình tiên tiến {report.period.label}"),
-            "note": appendix_note("BC", "Báo cáo", issuer, report.run_date.year,
+            "subject": keep_together(f"Danh sách chi tiết kèm theo {subject} "
+                                     f"{report.period.label}"),
+            "note": appendix_note(code, kind_word, issuer, report.run_date.year,
                                   proper_name(issuer.name)),
             "blocks": blocks}
 
