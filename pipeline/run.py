@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +19,11 @@ from pipeline.council.members import NoCouncil, proposals
 from pipeline.council.tally import voted_report
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
-from pipeline.intake.discover import Discovered, discover, discover_files
+from pipeline.intake.discover import Discovered, beside, discover, discover_files, top_name
+from pipeline.intake.frames import cover_period
 from pipeline.intake.nominations import month_report
-from pipeline.intake.period import (
-    ConstraintBatch,
-    OpenedPeriod,
-    PeriodIntake,
-    cover_period,
-    finish_period,
-    open_period,
-)
+from pipeline.intake.outcome import PeriodIntake
+from pipeline.intake.period import ConstraintBatch, OpenedPeriod, finish_period, open_period
 from pipeline.intake.readers import ReaderPool
 from pipeline.intake.rules import Registry
 from pipeline.outputs.documents.annual import write_annual_documents
@@ -44,7 +38,7 @@ from pipeline.outputs.feedback import (
     feedback_workbook_bytes,
     write_reply_text,
 )
-from pipeline.outputs.manifest import build_manifest, build_summary_manifest
+from pipeline.outputs.manifest import build_manifest, write_summary_manifest
 from pipeline.outputs.publish import publish, release_memory, write_csv, write_json
 from pipeline.outputs.templates import write_nomination_templates, write_templates
 from pipeline.outputs.workbooks.annual import write_annual_workbook
@@ -480,33 +474,6 @@ def _has_files(folder: Path) -> bool:
                                    for p in folder.iterdir())
 
 
-# The accepted rows a year's or a review's figures are built from, by the sheet they came from.
-_USED_ROWS = (("registrations", "Đăng ký"), ("assessments", "Chấm điểm"),
-              ("good_deeds", "Người tốt việc tốt"), ("activities", "Hoạt động"))
-
-
-def write_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_name: str,
-                           inputs: Path, last: Period, history: dict, coverage: dict,
-                           out: Path) -> None:
-    """manifest.json of an annual or review run: every file of the period folders read (up to
-    `last`) with its SHA-256, the rows used per period and sheet, the quarters covered."""
-    files = []
-    for period in periods_between(plan.first_period, last):
-        folder = inputs / str(period)
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file()
-                           and not p.name.startswith(".")):
-            data = path.read_bytes()
-            files.append({"tep": f"{period}/{path.name}",
-                          "sha256": hashlib.sha256(data).hexdigest(), "kich_thuoc": len(data)})
-    rows = [{"ky": str(period), "trang_tinh": sheet, "chap_nhan": len(getattr(intake, field))}
-            for period, (intake, _) in sorted(history.items())
-            for field, sheet in _USED_ROWS]
-    write_json(build_summary_manifest(plan, scope, run_date, config_name, files, rows, coverage),
-               out / "manifest.json")
-
-
 def review_folder(plan: Plan, kind: str) -> str:
     review = plan.reviews[kind]
     return f"{kind}-{review.first_period.year}-{review.last_period.year}"
@@ -598,17 +565,12 @@ def check_file(plan: Plan | Callable[[Period], Plan], path: Path, inputs: Path,
         check_period(plan, chosen)
         folder = inputs / str(chosen)
         others = discover(folder) if folder.is_dir() else Discovered([], [], [])
-        found = _beside(others, mine, path.name)
+        found = beside(others, mine, path.name)
         cache = IntakeCache(outputs, plan, run_date) if outputs is not None else None
         history, _ = load_history(plan, inputs, chosen, run_date, pool, cache, found)
     findings = history[chosen].intake.findings
-    mine = [_top(name) == path.name for name in findings["tep"]]
+    mine = [top_name(name) == path.name for name in findings["tep"]]
     return chosen, findings.loc[mine].reset_index(drop=True)
-
-
-def _top(name: str) -> str:
-    """The file in the period folder an input came from (an e-mail's, for its attachments)."""
-    return name.split("/", 1)[0]
 
 
 def _folder_period(path: Path) -> Period | None:
@@ -621,13 +583,3 @@ def _latest_period(inputs: Path) -> Period | None:
         return periods_in(inputs)[-1] if inputs.is_dir() else None
     except (RunError, IndexError):
         return None
-
-
-def _beside(others: Discovered, mine: Discovered, name: str) -> Discovered:
-    """A folder's files with `mine` in place of the file called `name`, in the folder's order."""
-    files = sorted([*(f for f in others.files if _top(f.name) != name), *mine.files],
-                   key=lambda f: _top(f.name))
-    return Discovered(
-        files=files,
-        containers=sorted([*(c for c in others.containers if c[0] != name), *mine.containers]),
-        findings=[*(f for f in others.findings if _top(f.file) != name), *mine.findings])

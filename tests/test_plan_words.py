@@ -21,7 +21,7 @@ import pytest
 
 from pipeline import run
 from pipeline.config import load_plan
-from pipeline.intake.period import other_plan_of
+from pipeline.intake.covers import other_plan_of
 from pipeline.periods import Period
 from pipeline.tools.sample import generate
 from tests.plans import leaks, write_other_plan

@@ -19,7 +19,7 @@ from pipeline.council.members import proposals
 from pipeline.council.minutes import write_minutes
 from pipeline.council.tally import BIEU_QUYET, VOTE_EXTRA, Vote, count_votes, csv_frame
 from pipeline.findings import ERROR, Finding
-from pipeline.intake.period import findings_frame
+from pipeline.intake.frames import findings_frame
 from pipeline.outputs.manifest import versions
 from pipeline.outputs.publish import write_csv, write_json
 from pipeline.sources import InputFile, RawBook, UnreadableFile

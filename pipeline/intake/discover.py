@@ -168,3 +168,18 @@ def _header_text(read: object) -> str | None:
     except (ValueError, TypeError, IndexError, AttributeError, LookupError):
         return None
     return None if value is None else str(value)
+
+
+def top_name(name: str) -> str:
+    """The file in the period folder an input came from (an e-mail's, for its attachments)."""
+    return name.split("/", 1)[0]
+
+
+def beside(others: Discovered, mine: Discovered, name: str) -> Discovered:
+    """A folder's files with `mine` in place of the file called `name`, in the folder's order."""
+    files = sorted([*(f for f in others.files if top_name(f.name) != name), *mine.files],
+                   key=lambda f: top_name(f.name))
+    return Discovered(
+        files=files,
+        containers=sorted([*(c for c in others.containers if c[0] != name), *mine.containers]),
+        findings=[*(f for f in others.findings if top_name(f.file) != name), *mine.findings])

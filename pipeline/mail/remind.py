@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pipeline.config import Plan, Unit
 from pipeline.intake.discover import discover
-from pipeline.intake.period import ACCEPTED, ConstraintBatch, open_period
+from pipeline.intake.outcome import ACCEPTED
+from pipeline.intake.period import ConstraintBatch, open_period
 from pipeline.intake.readers import ReaderPool
 from pipeline.outputs.feedback import SIGNATURE
 from pipeline.periods import Period

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from pipeline.config import Plan
 from pipeline.intake.discover import open_email, sender_of, sent_at
+from pipeline.intake.frames import cover_period
 from pipeline.intake.parse import find_sheet, read_cover
-from pipeline.intake.period import cover_period
 from pipeline.intake.readers import ReaderPool
 from pipeline.periods import Period, periods_between
 from pipeline.sources import RawBook, UnreadableFile

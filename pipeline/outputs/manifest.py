@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import Plan
-from pipeline.intake.period import FileOutcome
-from pipeline.periods import Period
+from pipeline.intake.outcome import FileOutcome
+from pipeline.outputs.publish import write_json
+from pipeline.periods import Period, periods_between
 from schemas.sheets import sheets_for
 
 LIBRARIES = ("pandas", "pandera", "openpyxl", "xlsxwriter", "python-calamine", "docxtpl",
@@ -112,3 +114,30 @@ def _own_version() -> str:
         return metadata.version("dhtt")
     except metadata.PackageNotFoundError:
         return ""
+
+
+# The accepted rows a year's or a review's figures are built from, by the sheet they came from.
+_USED_ROWS = (("registrations", "Đăng ký"), ("assessments", "Chấm điểm"),
+              ("good_deeds", "Người tốt việc tốt"), ("activities", "Hoạt động"))
+
+
+def write_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_name: str,
+                           inputs: Path, last: Period, history: dict, coverage: dict,
+                           out: Path) -> None:
+    """manifest.json of an annual or review run: every file of the period folders read (up to
+    `last`) with its SHA-256, the rows used per period and sheet, the quarters covered."""
+    files = []
+    for period in periods_between(plan.first_period, last):
+        folder = inputs / str(period)
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.iterdir() if p.is_file()
+                           and not p.name.startswith(".")):
+            data = path.read_bytes()
+            files.append({"tep": f"{period}/{path.name}",
+                          "sha256": hashlib.sha256(data).hexdigest(), "kich_thuoc": len(data)})
+    rows = [{"ky": str(period), "trang_tinh": sheet, "chap_nhan": len(getattr(intake, field))}
+            for period, (intake, _) in sorted(history.items())
+            for field, sheet in _USED_ROWS]
+    write_json(build_summary_manifest(plan, scope, run_date, config_name, files, rows, coverage),
+               out / "manifest.json")
