@@ -13,10 +13,6 @@ import pandas as pd
 
 from pipeline import model, progress
 from pipeline.config import Plan
-from pipeline.council import vote as council_vote
-from pipeline.council.ballots import write_ballots
-from pipeline.council.members import NoCouncil, proposals
-from pipeline.council.tally import voted_report
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
 from pipeline.intake.discover import Discovered, beside, discover, discover_files, top_name
@@ -395,6 +391,11 @@ def run_annual(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt.
     """`annual`: the year's evaluation and proposals into outputs/<year>/; with the council's
     ballots in inputs/<year>-hoi-dong/, their tally, the minutes, and documents listing only
     what passed."""
+    # the council's modules are needed by the year's jobs only (a quarter's run starts faster)
+    from pipeline.council import vote as council_vote
+    from pipeline.council.members import NoCouncil
+    from pipeline.council.tally import voted_report
+
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
     periods_in(inputs)
@@ -438,6 +439,10 @@ def run_ballots(plan: Plan, year: int, inputs: Path, outputs: Path, run_date: dt
                 meeting_date: dt.date | None = None) -> list[Path]:
     """`ballots`: one ballot per member valid on the meeting date, for the year's proposals,
     into outputs/<year>/phieu-bau/ (issue 14)."""
+    from pipeline.council import vote as council_vote
+    from pipeline.council.ballots import write_ballots
+    from pipeline.council.members import NoCouncil, proposals
+
     if not plan.plan.first_year <= year <= plan.plan.last_year:
         raise RunError(f"Năm {year} nằm ngoài kế hoạch {plan.plan.code}.")
     periods_in(inputs)
