@@ -15,7 +15,14 @@ from pipeline import model, progress
 from pipeline.config import Plan
 from pipeline.findings import ERROR
 from pipeline.intake.cache import IntakeCache
-from pipeline.intake.discover import Discovered, beside, discover, discover_files, top_name
+from pipeline.intake.discover import (
+    Discovered,
+    beside,
+    discover,
+    discover_files,
+    folder_files,
+    top_name,
+)
 from pipeline.intake.frames import cover_period
 from pipeline.intake.nominations import month_report
 from pipeline.intake.outcome import PeriodIntake
@@ -475,8 +482,7 @@ def data_coverage(inputs: Path, periods: list[Period], run_date: dt.date, scope:
 
 
 def _has_files(folder: Path) -> bool:
-    return folder.is_dir() and any(p.is_file() and not p.name.startswith(".")
-                                   for p in folder.iterdir())
+    return bool(folder_files(folder))
 
 
 def review_folder(plan: Plan, kind: str) -> str:
@@ -569,7 +575,7 @@ def check_file(plan: Plan | Callable[[Period], Plan], path: Path, inputs: Path,
             plan = plan(chosen)
         check_period(plan, chosen)
         folder = inputs / str(chosen)
-        others = discover(folder) if folder.is_dir() else Discovered([], [], [])
+        others = discover(folder)  # none when the folder does not exist yet
         found = beside(others, mine, path.name)
         cache = IntakeCache(outputs, plan, run_date) if outputs is not None else None
         history, _ = load_history(plan, inputs, chosen, run_date, pool, cache, found)

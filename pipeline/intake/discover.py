@@ -32,11 +32,18 @@ class Discovered:
     findings: list[Finding]
 
 
+def folder_files(folder: Path) -> list[Path]:
+    """The input files of a period folder, by name: regular files, not recursive, hidden and
+    ~$lock files skipped; none when the folder does not exist."""
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir()
+                   if not p.name.startswith((".", "~$")) and p.is_file()), key=lambda p: p.name)
+
+
 def discover(folder: Path) -> Discovered:
-    """Every regular file of `folder` (not recursive, hidden and ~$lock files skipped), by name."""
-    return discover_files(sorted(
-        (p for p in folder.iterdir() if not p.name.startswith((".", "~$")) and p.is_file()),
-        key=lambda p: p.name))
+    """Every input file of `folder` (`folder_files`), e-mails opened into their attachments."""
+    return discover_files(folder_files(folder))
 
 
 def discover_files(paths: list[Path]) -> Discovered:

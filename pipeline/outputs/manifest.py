@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import Plan
+from pipeline.intake.discover import folder_files
 from pipeline.intake.outcome import FileOutcome
 from pipeline.outputs.publish import write_json
 from pipeline.periods import Period, periods_between
@@ -128,11 +129,7 @@ def write_summary_manifest(plan: Plan, scope: str, run_date: dt.date, config_nam
     `last`) with its SHA-256, the rows used per period and sheet, the quarters covered."""
     files = []
     for period in periods_between(plan.first_period, last):
-        folder = inputs / str(period)
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file()
-                           and not p.name.startswith(".")):
+        for path in folder_files(inputs / str(period)):  # the files the intake read
             data = path.read_bytes()
             files.append({"tep": f"{period}/{path.name}",
                           "sha256": hashlib.sha256(data).hexdigest(), "kich_thuoc": len(data)})
