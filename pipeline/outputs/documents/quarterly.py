@@ -408,42 +408,44 @@ def write_period_documents(report: PeriodReport, out_dir: Path) -> list[Path]:
     PhuLuc_NguoiTotViecTot_<period>.docx for the letter."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    limit, workbook = report.plan.reports.list_limit, f"TongHop_{report.period}.xlsx"
     with _frames_read_once():
-        context = period_report_context(report)
-        appendix_file = f"{APPENDIX}{report.period}.docx"
-        body, moved = move_long_tables(context["blocks"], limit, appendix_file, workbook)
-        signed = {**context, "blocks": body}
-        deeds = deeds_list_context(report)
-        deeds_appendix_file = f"{APPENDIX}NguoiTotViecTot_{report.period}.docx"
-        deeds_body, deeds_moved = move_long_tables(deeds["blocks"], limit, deeds_appendix_file,
-                                                   workbook, "Danh sách")
-        letter = {**deeds, "blocks": deeds_body}
+        signed, appendix = _with_appendix(
+            report, period_report_context(report), str(report.period), "BC", "Báo cáo",
+            "Báo cáo kết quả xây dựng điển hình tiên tiến")
+        letter, letter_appendix = _with_appendix(
+            report, deeds_list_context(report), f"NguoiTotViecTot_{report.period}", "DS",
+            "Danh sách", "Danh sách giới thiệu gương người tốt, việc tốt và điển hình tiên "
+            "tiến xuất sắc")
         name = f"BaoCao_{report.period}"
-        appendix = _appendix(report, moved, "BC", "Báo cáo") if moved else None
         paths = [render_docx(signed, out_dir / f"{name}.docx"),
                  render_html({**signed, "appendix": appendix}, out_dir / f"{name}.html"),
                  render_docx(letter, out_dir / f"NguoiTotViecTot_{report.period}.docx")]
-        if appendix:
-            paths.append(render_docx({**signed, "appendix": appendix, "appendix_only": True},
-                                     out_dir / appendix_file))
-        if deeds_moved:
-            paths.append(render_docx(
-                {**letter, "appendix": _appendix(report, deeds_moved, "DS", "Danh sách"),
-                 "appendix_only": True}, out_dir / deeds_appendix_file))
+        for context, moved, stem in ((signed, appendix, str(report.period)),
+                                     (letter, letter_appendix,
+                                      f"NguoiTotViecTot_{report.period}")):
+            if moved:
+                paths.append(render_docx({**context, "appendix": moved, "appendix_only": True},
+                                         out_dir / f"{APPENDIX}{stem}.docx"))
         return paths
 
 
-def _appendix(report: PeriodReport, blocks: list[dict], code: str, kind_word: str) -> dict:
+def _with_appendix(report: PeriodReport, context: dict, stem: str, code: str, kind_word: str,
+                   subject: str) -> tuple[dict, dict | None]:
+    """The document with its tables longer than the plan's `list_limit` moved out, and the
+    appendix PhuLuc_<stem> holding them (None when none is that long)."""
+    body, moved = move_long_tables(context["blocks"], report.plan.reports.list_limit,
+                                   f"{APPENDIX}{stem}.docx", f"TongHop_{report.period}.xlsx",
+                                   kind_word)
+    if not moved:
+        return {**context, "blocks": body}, None
     issuer = report.plan.issuer_on(report.run_date)
-    subject = ("Báo cáo kết quả xây dựng điển hình tiên tiến" if code == "BC" else
-               "Danh sách giới thiệu gương người tốt, việc tốt và điển hình tiên tiến xuất sắc")
-    return {"kind": "PHỤ LỤC",
-            "subject": keep_together(f"Danh sách chi tiết kèm theo {subject} "
-                                     f"{report.period.label}"),
-            "note": appendix_note(code, kind_word, issuer, report.run_date.year,
-                                  proper_name(issuer.name)),
-            "blocks": blocks}
+    appendix = {"kind": "PHỤ LỤC",
+                "subject": keep_together(f"Danh sách chi tiết kèm theo {subject} "
+                                         f"{report.period.label}"),
+                "note": appendix_note(code, kind_word, issuer, report.run_date.year,
+                                      proper_name(issuer.name)),
+                "blocks": moved}
+    return {**context, "blocks": body}, appendix
 
 
 def signed_documents(paths: list[Path]) -> list[Path]:
