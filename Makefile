@@ -35,6 +35,7 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
 install: $(BIN)/.installed ## Tạo môi trường .venv và cài thư viện (tự chạy khi cần)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -33,7 +34,13 @@ def strip_marks(text: str) -> str:
 
 def fold(value: object, keep_punct: bool = False) -> str:
     """The matching key of a header, sheet name or code: no case, marks, spaces or punctuation."""
-    text = strip_marks(clean(value)).lower()
+    return _fold(value if isinstance(value, str) else clean(value), keep_punct)
+
+
+@functools.lru_cache(maxsize=2**16)
+def _fold(text: str, keep_punct: bool) -> str:
+    # The same few headers, sheet names and codes are folded for every file: remembered.
+    text = strip_marks(clean(text)).lower()
     if keep_punct:
         return _NOT_ALNUM_KEEP.sub("", text)
     return _NOT_ALNUM.sub("", text)
