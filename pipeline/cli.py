@@ -243,7 +243,7 @@ def ntvt(month: Annotated[str, typer.Option("--month", metavar="THÁNG", help="T
          inputs: Inputs = Path("inputs"), outputs: Outputs = Path("outputs"),
          run_date: RunDate = "", config: Config = None, pdf: Pdf = True,
          debug: Debug = False) -> None:
-    """Người tốt, việc tốt hằng tháng: danh sách giới thiệu gửi Ban Thi đua - Khen thưởng tỉnh từ các tệp đã nhận."""
+    """Người tốt, việc tốt hằng tháng: danh sách giới thiệu gửi cấp trên (nơi nhận theo kế hoạch) từ các tệp đã nhận."""
     from pipeline import run
 
     def job() -> int:

@@ -38,7 +38,8 @@ from pipeline.outputs.feedback import (
     BackgroundAnnotations,
     FeedbackJob,
     feedback_name,
-    feedback_workbook_bytes,
+    feedback_workbook,
+    list_only_notice,
     write_reply_text,
 )
 from pipeline.outputs.manifest import build_manifest, write_summary_manifest
@@ -234,21 +235,26 @@ def feedback_jobs(run: PeriodRun) -> list[FeedbackJob]:
             for name, _, problems, data, fmt in _feedback_files(run)]
 
 
-def write_feedback(run: PeriodRun, out: Path, made: Iterable[bytes] | None = None) -> None:
+def write_feedback(run: PeriodRun, out: Path,
+                   made: Iterable[tuple[bytes, str]] | None = None) -> list[str]:
     """phan-hoi/: each input file with problems annotated, and a reply text per unit; `made`
-    are the feedback workbooks already made (BackgroundAnnotations), in file order."""
+    are the feedback workbooks already made (BackgroundAnnotations), in file order. Returns
+    the clerk's notices: the files whose copy holds the list of problems alone."""
     report = run.report
     plan, period = report.plan, report.period
     files = _feedback_files(run)
     if made is None:  # made here, each written before the next is made
-        made = (feedback_workbook_bytes(*job) for job in feedback_jobs(run))
+        made = (feedback_workbook(*job) for job in feedback_jobs(run))
     folder = out / "phan-hoi"
     folder.mkdir(parents=True, exist_ok=True)
     per_unit: dict[str, list[tuple[str, list]]] = {}
+    notices = []
     progress.stage("Ghi bản phản hồi cho đơn vị", len(files))
-    for (name, unit, problems, _, _), workbook in zip(files, progress.counted(iter(made)),
-                                                      strict=True):
+    for (name, unit, problems, _, _), (workbook, why) in zip(
+            files, progress.counted(iter(made)), strict=True):
         _unique(folder / feedback_name(unit or None, name)).write_bytes(workbook)
+        if why:
+            notices.append(list_only_notice(name, why))
         if unit:
             per_unit.setdefault(unit, []).append((name, problems))
     by_file = {name for name, *_ in files}
@@ -271,6 +277,7 @@ def write_feedback(run: PeriodRun, out: Path, made: Iterable[bytes] | None = Non
         text = write_reply_text(unit.name, unit.code, period.label,
                                 sorted(per_unit.get(unit.code, [])), deadline, note)
         (folder / f"{unit.code}.txt").write_text(text, encoding="utf-8")
+    return notices
 
 
 def _unique(path: Path) -> Path:
@@ -320,7 +327,8 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
                 with _pdfs(documents, out, run_date, pdf) as conversion:
                     progress.stage("Ghi dữ liệu và bảng tổng hợp")
                     write_data(run, out, config_name)
-                    write_feedback(run, out)
+                    for line in write_feedback(run, out):
+                        say(line)
                     if conversion.process is not None:
                         progress.stage("Chuyển báo cáo sang PDF")
                     _finish_pdfs(conversion, say)
@@ -340,7 +348,8 @@ def run_report(plan: Plan, period: Period, inputs: Path, outputs: Path, run_date
                 if book is not None:
                     stack.enter_context(book.finishing())
             write_data(run, out, config_name)
-            write_feedback(run, out, annotations.results())
+            for line in write_feedback(run, out, annotations.results()):
+                say(line)
             progress.stage("Hoàn tất bảng tổng hợp")
             _finish_pdfs(conversion, say)
 

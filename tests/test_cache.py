@@ -155,3 +155,33 @@ def test_entries_are_data_for_one_period(tmp_path):
     assert loaded is not None
     assert loaded[0].registrations.equals(intake.registrations)
     assert os.listdir(tmp_path / ".cache" / "intake") == [f"{key}.entry"]
+
+
+def test_a_run_of_an_earlier_quarter_leaves_the_later_quarters_entries(inputs, tmp_path):
+    """`check` on a late file of 2021-Q3 reaches 2021-Q2 only: the entry of 2021-Q3 the report
+    made stays for the next report, which then reads nothing again."""
+    outputs = tmp_path / "out"
+    assert report(inputs, outputs).exit_code == 1
+    made = {p.name: p.stat().st_mtime_ns for p in entries(outputs)}
+    assert sorted(name.partition("_")[0] for name in made) == ["2021-Q2", "2021-Q3"]
+    late = inputs / "2021-Q3" / "KHTC_BaoCao_Q3_2021.xlsx"
+    checked = CliRunner().invoke(app, ["check", str(late), "--inputs", str(inputs), "--outputs",
+                                       str(outputs), "--run-date", RUN_DATE, "--config",
+                                       str(CONFIG)])
+    assert checked.exit_code in (0, 1), checked.output
+    assert {p.name: p.stat().st_mtime_ns for p in entries(outputs)} == made
+    assert report(inputs, outputs).exit_code == 1
+    assert {p.name: p.stat().st_mtime_ns for p in entries(outputs)} == made  # all loaded
+
+
+def test_entries_made_stale_are_removed_by_the_run_that_replaces_them(inputs, tmp_path):
+    """Another run date gives every period a new entry; the old ones go."""
+    outputs = tmp_path / "out"
+    assert report(inputs, outputs).exit_code == 1
+    old = {p.name for p in entries(outputs)}
+    later = CliRunner().invoke(app, ["report", "--period", "2021-Q4", "--inputs", str(inputs),
+                                     "--outputs", str(outputs), "--run-date", "2021-10-21",
+                                     "--config", str(CONFIG), "--no-pdf"])
+    assert later.exit_code == 1
+    new = {p.name for p in entries(outputs)}
+    assert len(new) == 2 and not new & old

@@ -232,7 +232,36 @@ def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
     monkeypatch.setattr(feedback, "ReaderPool", Failing)
     with feedback.BackgroundAnnotations([job]) as annotations:
         pass
-    assert annotations.results() == [feedback.feedback_workbook_bytes(b"", None, *job[2:])]
+    assert annotations.results() == [(feedback.feedback_workbook_bytes(b"", None, *job[2:]),
+                                      feedback.WORKER_STOPPED)]
+
+
+def test_the_clerk_is_told_which_feedback_holds_the_list_alone(sample_run, monkeypatch):
+    """A unit file that cannot be annotated still gets its list of problems; the clerk reads
+    which one, and why, on the console (small run: here; big run: the worker's reply)."""
+    from pipeline import run
+    from pipeline.outputs import feedback
+
+    base, inputs, *_ = sample_run
+
+    def refuse(*args):
+        raise KeyError("an unexpected part")
+
+    monkeypatch.setattr(feedback, "_annotated_bytes", refuse)
+    result = _report(inputs, base / "list-alone")
+    assert result.exit_code == 1, result.output
+    told = [line for line in result.stderr.splitlines() if "chỉ gồm danh sách lỗi" in line]
+    copies = sorted((base / "list-alone" / PERIOD / "phan-hoi").glob("*.xlsx"))
+    assert told and len(told) <= len(copies)  # an .xls unit's copy is the list by design
+    assert all(line.endswith("không mở được tệp để chú thích từng ô.") for line in told)
+
+    monkeypatch.setattr(run, "fork_fits", lambda: False)
+    monkeypatch.setattr(run, "two_cores", lambda: True)
+    monkeypatch.setattr(feedback.BackgroundAnnotations, "_make", lambda self: None)
+    result = _report(inputs, base / "list-alone-big")
+    assert result.exit_code == 1, result.output
+    big = [line for line in result.stderr.splitlines() if "chỉ gồm danh sách lỗi" in line]
+    assert [line.split("'")[1] for line in big] == [line.split("'")[1] for line in told]
 
 
 def test_history_merges_opened_periods_once_a_batch_is_checked(monkeypatch):
@@ -288,7 +317,7 @@ def test_without_a_worker_the_feedback_is_made_here(monkeypatch):
     job = _feedback_job()
     with feedback.BackgroundAnnotations([job, job]) as annotations:
         pass
-    assert annotations.results() == [feedback.feedback_workbook_bytes(*job)] * 2
+    assert annotations.results() == [feedback.feedback_workbook(*job)] * 2
 
 
 def test_a_failing_run_does_not_wait_for_the_feedback_worker(monkeypatch):

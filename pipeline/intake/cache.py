@@ -91,11 +91,12 @@ class IntakeCache:
         self._used: set[str] = set()
 
     def key(self, period: Period, folder: Path) -> str:
-        """The next key of the chain: this period's files on top of every earlier period's."""
+        """The next key of the chain: this period's files on top of every earlier period's,
+        named after the period ('2025-Q2_…')."""
         self._chain = hashlib.sha256(
             f"{self._chain}\0{period}\0{folder_digest(folder)}".encode()
         ).hexdigest()
-        return self._chain
+        return f"{period}_{self._chain}"
 
     def load(self, key: str) -> tuple[model.Intake, Registry] | None:
         self._used.add(key)
@@ -141,15 +142,23 @@ class IntakeCache:
             Path(tmp).unlink(missing_ok=True)
 
     def prune(self) -> None:
-        """Remove the entries this run did not use (another run's files being written stay)."""
+        """Remove the entries this run made stale: another entry of a period it took in (from
+        the cache or not: its files, an earlier period's, the program, the plan or the run date
+        changed) and entries of older versions. Entries of the periods it did not reach stay:
+        a run of an earlier quarter (`check` on a late file) leaves the later quarters' entries
+        to the next report. Another run's entry being written stays too."""
         if not self.folder.is_dir():
             return
+        reached = {key.partition("_")[0] for key in self._used}
         for path in self.folder.iterdir():
             if path.name.startswith("."):
                 continue  # another run's entry being written
-            if path.suffix != SUFFIX or path.stem not in self._used:  # .pickle: older versions'
-                with contextlib.suppress(OSError):
-                    path.unlink()
+            period, named, _ = path.stem.partition("_")
+            if path.suffix == SUFFIX and named and (period not in reached
+                                                    or path.stem in self._used):
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _sign(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:

@@ -104,7 +104,7 @@ def fetch_mail(plan: Plan | list[Plan], inputs: Path, outputs: Path, settings: M
         _close(box)
 
 
-def _fetch(box: BaseMailBox, plan: Plan, inputs: Path, settings: MailSettings,
+def _fetch(box: BaseMailBox, plan: Plan | list[Plan], inputs: Path, settings: MailSettings,
            imported: Journal, listed: Journal, pool: ReaderPool,
            progress: Progress | None) -> FetchResult:
     endpoint = settings.imap
@@ -141,7 +141,7 @@ def _fetch(box: BaseMailBox, plan: Plan, inputs: Path, settings: MailSettings,
             _mark(box, head, result)
             step()
             continue
-        routed = _route(plan, data, key, pool)
+        routed = route(plan, data, key, pool)
         if not routed.known_sender and not routed.workbooks:
             _leave(listed, listed_keys, result, key, UNKNOWN_NO_WORKBOOK, head)
         elif not routed.periods:
@@ -160,19 +160,6 @@ def _fetch(box: BaseMailBox, plan: Plan, inputs: Path, settings: MailSettings,
                 box.move(head.uid, endpoint.move_to)
         step()
     return result
-
-
-def _route(plans: Plan | list[Plan], data: bytes, key: str, pool: ReaderPool) -> Routed:
-    """The message routed by the first plan one of whose periods it belongs to (else by the
-    first plan: what is left is said as usual)."""
-    plans = plans if isinstance(plans, list) else [plans]
-    first = None
-    for plan in plans:
-        routed = route(plan, data, key, pool)
-        if routed.periods:
-            return routed
-        first = first or routed
-    return first
 
 
 def _save(folder: Path, routed: Routed, data: bytes) -> None:

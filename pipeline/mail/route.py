@@ -1,10 +1,11 @@
 """Where one fetched message goes: its identity, its period folder(s) and its file name.
 
-Enters: the plan, a message's raw bytes, and a `ReaderPool` (the hardened reader, whose workers
-read the attached workbooks' covers). Leaves: `Routed` — the message's identity (Message-ID,
-or the SHA-256 of its bytes), the unit it comes from, the periods it belongs to (the covers'
-periods; when no cover names one, the period whose submission window holds its `Date`) and
-the `.eml` name it is saved under (the same name on every run, so a rerun never doubles it).
+Enters: the plan (or the plans, the one being lived in first), a message's raw bytes, and a
+`ReaderPool` (the hardened reader, whose workers read the attached workbooks' covers). Leaves:
+`Routed` — the message's identity (Message-ID, or the SHA-256 of its bytes), the unit it comes
+from, the periods it belongs to (the covers' periods; when no cover names one, the period
+whose submission window holds its `Date`) and the `.eml` name it is saved under (the same
+name on every run, so a rerun never doubles it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import email
 import email.policy
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Plan
@@ -52,24 +54,36 @@ def message_key(message_id: str | None, data: bytes | None = None) -> str | None
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def route(plan: Plan, data: bytes, key: str, pool: ReaderPool) -> Routed:
+def route(plans: Plan | Sequence[Plan], data: bytes, key: str, pool: ReaderPool) -> Routed:
+    """Where a message goes. `plans`: the plan, or the plans a message may belong to, the one
+    being lived in first (a late file of the previous plan names that plan's quarter).
+
+    The periods: those the workbooks' covers name, in the first plan holding any of them (a
+    cover beats a submission window, so a late file sent in the next plan's quarter still goes
+    to its own); when no cover names one, the period whose submission window holds the day it
+    was sent, in the first plan that has one. The attachments are read once, whatever the
+    number of plans."""
+    plans = [plans] if isinstance(plans, Plan) else list(plans)
     message = email.message_from_bytes(data, policy=email.policy.default)
     sender = sender_of(message)
     sent = sent_at(message)
-    known = _unit_of_sender(plan, sender)
     attachments = open_email("thu.eml", data)
-    periods: list[Period] = []
-    cover_unit = ""
-    for book in pool.read_each(attachments) if attachments else ():
-        period = cover_period(book)
-        in_plan = period is not None and plan.first_period <= period <= plan.last_period
-        if in_plan and period not in periods:
-            periods.append(period)
-        cover_unit = cover_unit or _cover_unit(plan, book)
-    if not periods:
-        fallback = window_period(plan, sent.date() if sent else None)
-        periods = [fallback] if fallback else []
-    unit = known or cover_unit
+    books = list(pool.read_each(attachments)) if attachments else []
+    named = {period for period in map(cover_period, books) if period is not None}
+    chosen, periods = plans[0], []
+    for plan in plans:
+        periods = [p for p in named if plan.first_period <= p <= plan.last_period]
+        if periods:
+            chosen = plan
+            break
+    else:
+        for plan in plans:
+            fallback = window_period(plan, sent.date() if sent else None)
+            if fallback is not None:
+                chosen, periods = plan, [fallback]
+                break
+    known = _unit_of_sender(chosen, sender)
+    unit = known or next(filter(None, (_cover_unit(chosen, book) for book in books)), "")
     return Routed(key=key, sender=sender, unit=unit, known_sender=bool(known),
                   workbooks=len(attachments), periods=tuple(sorted(periods)), sent=sent,
                   file_name=file_name(key, sent, unit))

@@ -69,6 +69,10 @@ _NOT_XML = ("xl/media/", "xl/embeddings/", "xl/vbaProject", "xl/printerSettings/
 _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
+class TooLarge(ValueError):
+    """A workbook too large to annotate within the run's memory."""
+
+
 # ---------------------------------------------------------------------------------------------
 # The annotated workbook
 
@@ -98,21 +102,46 @@ def feedback_workbook_bytes(
     stamp: dt.datetime = DEFAULT_STAMP,
 ) -> bytes:
     """The feedback workbook's bytes: the annotated copy, or the `Phản hồi` sheet alone."""
+    return feedback_workbook(data, fmt, findings, title, stamp)[0]
+
+
+def feedback_workbook(
+    data: bytes,
+    fmt: str | None,
+    findings: list[Finding],
+    title: str,
+    stamp: dt.datetime = DEFAULT_STAMP,
+) -> tuple[bytes, str]:
+    """`feedback_workbook_bytes`, with why the unit's own file could not be annotated (for the
+    clerk; '' when it was, or when its format is never annotated: .xls and .ods units get the
+    list alone by design)."""
     ordered = order_findings(findings)
+    why = ""
     if (fmt or "").lower() in ANNOTATABLE:
         try:
-            return _annotated_bytes(data, ordered, title, stamp)
+            return _annotated_bytes(data, ordered, title, stamp), ""
+        except TooLarge:
+            why = "tệp quá lớn để chú thích từng ô"
         except Exception:  # any load or save failure: the unit gets the list alone
-            pass
-    return _workbook_bytes(_listing_workbook(ordered, title), stamp)
+            why = "không mở được tệp để chú thích từng ô"
+    return _workbook_bytes(_listing_workbook(ordered, title), stamp), why
+
+
+WORKER_STOPPED = "việc chú thích phải dừng (quá thời gian hoặc hết bộ nhớ)"
+
+
+def list_only_notice(name: str, why: str) -> str:
+    """The clerk's line for a feedback workbook that holds the list of problems alone."""
+    return (f"Bản phản hồi tệp '{name}' chỉ gồm danh sách lỗi, không tô màu và ghi chú trên "
+            f"từng ô: {why}.")
 
 
 FeedbackJob = tuple  # feedback_workbook_bytes's arguments: data, format, findings, title, stamp
 
 
-def annotate_in_worker(payload: bytes) -> bytes:
-    """`feedback_workbook_bytes` in a ReaderPool worker; `payload` is a pickled FeedbackJob."""
-    return feedback_workbook_bytes(*pickle.loads(payload))
+def annotate_in_worker(payload: bytes) -> tuple[bytes, str]:
+    """`feedback_workbook` in a ReaderPool worker; `payload` is a pickled FeedbackJob."""
+    return feedback_workbook(*pickle.loads(payload))
 
 
 class BackgroundAnnotations:
@@ -151,13 +180,13 @@ class BackgroundAnnotations:
         except Exception:  # no worker to be had: results() makes what is missing here
             return
 
-    def results(self) -> list[bytes]:
-        """Each job's workbook bytes, in order (waits for the worker)."""
+    def results(self) -> list[tuple[bytes, str]]:
+        """Each job's `feedback_workbook`, in order (waits for the worker)."""
         self.__exit__(None)
         made = self._made + [None] * (len(self.jobs) - len(self._made))
-        return [done if isinstance(done, bytes)
-                else feedback_workbook_bytes(*job) if done is None
-                else feedback_workbook_bytes(b"", None, *job[2:])
+        return [done if isinstance(done, tuple)
+                else feedback_workbook(*job) if done is None
+                else (feedback_workbook_bytes(b"", None, *job[2:]), WORKER_STOPPED)
                 for done, job in zip(made, self.jobs, strict=True)]
 
 
@@ -181,7 +210,7 @@ def _annotated_bytes(data: bytes, findings: list[Finding], title: str, stamp: dt
     openpyxl."""
     size = _xml_size(data)
     if size > MAX_XML_BYTES:
-        raise ValueError("workbook too large to annotate")
+        raise TooLarge("workbook too large to annotate")
     from pipeline.outputs.feedback_patch import annotated_bytes  # it imports this module
 
     try:
@@ -189,7 +218,7 @@ def _annotated_bytes(data: bytes, findings: list[Finding], title: str, stamp: dt
     except Exception:
         pass
     if size > MAX_OPENPYXL_XML_BYTES:
-        raise ValueError("workbook too large to load")
+        raise TooLarge("workbook too large to load")
     wb = load_workbook(io.BytesIO(data), keep_vba=False, rich_text=True)
     for name in [n for n in wb.sheetnames if fold(n) == fold(FEEDBACK_SHEET)]:
         del wb[name]  # a feedback copy sent back to us: its old list is stale

@@ -292,6 +292,21 @@ def test_workbook_too_large_to_load_gets_the_feedback_sheet_alone(monkeypatch):
     assert book.sheetnames == ["Phản hồi"]
 
 
+def test_why_a_copy_holds_the_list_alone_is_told_for_the_clerk(monkeypatch):
+    data = _book_bytes(_unit_book())
+    assert feedback.feedback_workbook(data, "xlsx", FINDINGS, FILE)[1] == ""
+    assert feedback.feedback_workbook(data, "ods", FINDINGS, FILE)[1] == ""  # by design
+    assert (feedback.feedback_workbook(b"PK broken", "xlsx", FINDINGS, FILE)[1]
+            == "không mở được tệp để chú thích từng ô")
+    monkeypatch.setattr(feedback, "MAX_XML_BYTES", 1000)
+    made, why = feedback.feedback_workbook(data, "xlsx", FINDINGS, FILE)
+    assert why == "tệp quá lớn để chú thích từng ô"
+    assert made == feedback_workbook_bytes(data, "xlsx", FINDINGS, FILE)
+    assert feedback.list_only_notice(FILE, why) == (
+        "Bản phản hồi tệp 'TTKD_Q2.xlsx' chỉ gồm danh sách lỗi, không tô màu và ghi chú trên "
+        "từng ô: tệp quá lớn để chú thích từng ô.")
+
+
 def test_no_findings_says_so():
     book = load_workbook(io.BytesIO(feedback_workbook_bytes(b"", "xls", [], FILE)))
     assert _rows(book["Phản hồi"])[3] == ("Không có vấn đề nào.", None, None, None, None)
