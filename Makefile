@@ -35,10 +35,15 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
-install: $(BIN)/.installed ## Tạo môi trường .venv và cài thư viện (tự chạy khi cần)
+# The package compiled to bytecode, as pip compiles what it installs: again whenever a source
+# changed (Python would otherwise recompile it on every run under PYTHONDONTWRITEBYTECODE).
+$(BIN)/.compiled: $(BIN)/.installed $(shell find pipeline schemas -name '*.py' 2>/dev/null)
+	@$(BIN)/python -m compileall -q pipeline schemas >/dev/null
+	@touch $@
+
+install: $(BIN)/.installed $(BIN)/.compiled ## Tạo môi trường .venv và cài thư viện (tự chạy khi cần)
 
 report: install ## Tổng hợp một quý (PERIOD=2025-Q2; mặc định: kỳ mới nhất trong inputs/)
 	@$(RUN) report $(OPTS) --outputs $(OUTPUTS) $(if $(PERIOD),--period $(PERIOD)); $(OK12)

@@ -34,7 +34,8 @@ def strip_marks(text: str) -> str:
 
 def fold(value: object, keep_punct: bool = False) -> str:
     """The matching key of a header, sheet name or code: no case, marks, spaces or punctuation."""
-    return _fold(value if isinstance(value, str) else clean(value), keep_punct)
+    # exactly str: a subclass (an Enum, a str with its own __eq__) must not key the cache
+    return _fold(value if type(value) is str else clean(value), keep_punct)
 
 
 @functools.lru_cache(maxsize=2**16)

@@ -230,10 +230,12 @@ def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
             return [UnreadableFile("F06", "hết thời gian")] * len(payloads)
 
     monkeypatch.setattr(feedback, "ReaderPool", Failing)
-    with feedback.BackgroundAnnotations([job]) as annotations:
+    legacy = (job[0], "xls", *job[2:])  # listed alone by design: nothing to tell
+    with feedback.BackgroundAnnotations([job, legacy]) as annotations:
         pass
-    assert annotations.results() == [(feedback.feedback_workbook_bytes(b"", None, *job[2:]),
-                                      feedback.WORKER_STOPPED)]
+    assert annotations.results() == [
+        (feedback.feedback_workbook_bytes(b"", None, *job[2:]), feedback.WORKER_STOPPED),
+        (feedback.feedback_workbook_bytes(b"", None, *job[2:]), "")]
 
 
 def test_the_clerk_is_told_which_feedback_holds_the_list_alone(sample_run, monkeypatch):
@@ -255,9 +257,22 @@ def test_the_clerk_is_told_which_feedback_holds_the_list_alone(sample_run, monke
     assert told and len(told) <= len(copies)  # an .xls unit's copy is the list by design
     assert all(line.endswith("không mở được tệp để chú thích từng ô.") for line in told)
 
+    class InProcess:  # the worker's side of the pool, run here (the monkeypatch holds)
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def each(self, payloads):
+            return (feedback.annotate_in_worker(payload) for payload in payloads)
+
     monkeypatch.setattr(run, "fork_fits", lambda: False)
     monkeypatch.setattr(run, "two_cores", lambda: True)
-    monkeypatch.setattr(feedback.BackgroundAnnotations, "_make", lambda self: None)
+    monkeypatch.setattr(feedback, "ReaderPool", InProcess)
     result = _report(inputs, base / "list-alone-big")
     assert result.exit_code == 1, result.output
     big = [line for line in result.stderr.splitlines() if "chỉ gồm danh sách lỗi" in line]

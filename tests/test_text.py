@@ -93,3 +93,14 @@ _WHITESPACE = [chr(c) for c in range(0x3001) if chr(c).isspace()]
 def test_clean_collapses_every_kind_of_whitespace_run_to_one_space_and_trims(text):
     expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     assert clean(text) == expected
+
+
+def test_fold_keys_a_str_subclass_by_its_text_not_its_type():
+    """fold remembers what it made: an Enum member must not stand for its plain text."""
+    import enum
+
+    class Sheet(str, enum.Enum):
+        COVER = "COVER"
+
+    assert fold(Sheet.COVER) == "sheetcover"  # str() of the member, as before the cache
+    assert fold("COVER") == "cover"

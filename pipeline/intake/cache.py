@@ -8,7 +8,9 @@ added, removed, renamed or re-sent, the config edited, the program upgraded, ano
 gives new keys and the cached intake is never used for other inputs. A period in which a file
 timed out or killed its reader (F06) is not kept: that outcome depends on the machine, not on
 the files. Each entry is a pickle of the period's frames and registry, written atomically; an
-entry that cannot be loaded counts as absent. Entries the latest run did not use are removed.
+entry that cannot be loaded counts as absent. Entries are named by their period; a run removes
+the entries of the periods it reached that it did not use, and leaves those of periods it did
+not reach (the later quarters, when an earlier one is checked or reported).
 
 A cache must never run code, and unpickling can: output folders are shared between colleagues,
 so anyone who can write there could plant an entry. Every entry is therefore signed with

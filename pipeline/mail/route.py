@@ -58,32 +58,30 @@ def route(plans: Plan | Sequence[Plan], data: bytes, key: str, pool: ReaderPool)
     """Where a message goes. `plans`: the plan, or the plans a message may belong to, the one
     being lived in first (a late file of the previous plan names that plan's quarter).
 
-    The periods: those the workbooks' covers name, in the first plan holding any of them (a
-    cover beats a submission window, so a late file sent in the next plan's quarter still goes
-    to its own); when no cover names one, the period whose submission window holds the day it
-    was sent, in the first plan that has one. The attachments are read once, whatever the
-    number of plans."""
+    The periods: those the workbooks' covers name, in any of the plans (a cover beats a
+    submission window, so a late file sent in the next plan's quarter still goes to its own
+    quarter's folder); when no cover names one, the period whose submission window holds the
+    day it was sent, in the first plan that has one. The unit: by the sender's address, else a
+    cover's unit code, in the first plan holding one of the periods. The attachments are read
+    once, whatever the number of plans; only their covers' period and unit are kept."""
     plans = [plans] if isinstance(plans, Plan) else list(plans)
     message = email.message_from_bytes(data, policy=email.policy.default)
     sender = sender_of(message)
     sent = sent_at(message)
     attachments = open_email("thu.eml", data)
-    books = list(pool.read_each(attachments)) if attachments else []
-    named = {period for period in map(cover_period, books) if period is not None}
-    chosen, periods = plans[0], []
-    for plan in plans:
-        periods = [p for p in named if plan.first_period <= p <= plan.last_period]
-        if periods:
-            chosen = plan
-            break
-    else:
+    covers = [(cover_period(book), _cover_code(book))
+              for book in (pool.read_each(attachments) if attachments else ())]
+    named = {period for period, _ in covers if period is not None}
+    periods = [p for p in named if any(_holds(plan, p) for plan in plans)]
+    chosen = next((plan for plan in plans if any(_holds(plan, p) for p in periods)), plans[0])
+    if not periods:
         for plan in plans:
             fallback = window_period(plan, sent.date() if sent else None)
             if fallback is not None:
                 chosen, periods = plan, [fallback]
                 break
     known = _unit_of_sender(chosen, sender)
-    unit = known or next(filter(None, (_cover_unit(chosen, book) for book in books)), "")
+    unit = known or next(filter(None, (_unit_of_code(chosen, code) for _, code in covers)), "")
     return Routed(key=key, sender=sender, unit=unit, known_sender=bool(known),
                   workbooks=len(attachments), periods=tuple(sorted(periods)), sent=sent,
                   file_name=file_name(key, sent, unit))
@@ -119,12 +117,19 @@ def _unit_of_sender(plan: Plan, sender: str | None) -> str:
     return ""
 
 
-def _cover_unit(plan: Plan, book: RawBook | UnreadableFile) -> str:
+def _cover_code(book: RawBook | UnreadableFile) -> str:
+    """The unit code written on a workbook's cover, upper-cased ('' when none is read)."""
     if isinstance(book, UnreadableFile):
         return ""
     covers = find_sheet(book, COVER)
     if not covers:
         return ""
-    value = read_cover(covers[0][1]).get("ma_don_vi", (None, ""))[0]
-    code = clean(value).upper()
-    return code if plan.unit(code) else ""
+    return clean(read_cover(covers[0][1]).get("ma_don_vi", (None, ""))[0]).upper()
+
+
+def _unit_of_code(plan: Plan, code: str) -> str:
+    return code if code and plan.unit(code) else ""
+
+
+def _holds(plan: Plan, period: Period) -> bool:
+    return plan.first_period <= period <= plan.last_period

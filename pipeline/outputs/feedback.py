@@ -29,6 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.findings import ERROR, NOTICE, SEVERITY_ORDER, WARNING, Finding
 from pipeline.intake.readers import ReaderPool
+from pipeline.sources import UnreadableFile
 from pipeline.text import fold
 
 FEEDBACK_SHEET = "Phản hồi"
@@ -122,12 +123,15 @@ def feedback_workbook(
             return _annotated_bytes(data, ordered, title, stamp), ""
         except TooLarge:
             why = "tệp quá lớn để chú thích từng ô"
+        except MemoryError:
+            why = "không đủ bộ nhớ để chú thích từng ô"
         except Exception:  # any load or save failure: the unit gets the list alone
             why = "không mở được tệp để chú thích từng ô"
     return _workbook_bytes(_listing_workbook(ordered, title), stamp), why
 
 
 WORKER_STOPPED = "việc chú thích phải dừng (quá thời gian hoặc hết bộ nhớ)"
+WORKER_FAILED = "việc chú thích gặp lỗi"
 
 
 def list_only_notice(name: str, why: str) -> str:
@@ -186,8 +190,15 @@ class BackgroundAnnotations:
         made = self._made + [None] * (len(self.jobs) - len(self._made))
         return [done if isinstance(done, tuple)
                 else feedback_workbook(*job) if done is None
-                else (feedback_workbook_bytes(b"", None, *job[2:]), WORKER_STOPPED)
+                else (feedback_workbook_bytes(b"", None, *job[2:]), _stopped(done, job))
                 for done, job in zip(made, self.jobs, strict=True)]
+
+
+def _stopped(failure: UnreadableFile, job: FeedbackJob) -> str:
+    """Why a job the worker failed on holds the list alone ('' for a format never annotated)."""
+    if (job[1] or "").lower() not in ANNOTATABLE:
+        return ""
+    return WORKER_STOPPED if failure.code == "F06" else WORKER_FAILED
 
 
 def order_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -325,7 +325,8 @@ def run(settings: Settings, out: Path, smoke: bool) -> dict:
     # The package is measured as installed: compiled to bytecode, as pip compiles a package it
     # installs and as the dependencies of the bare-import baseline are. (An editable install
     # under PYTHONDONTWRITEBYTECODE would otherwise compile every module in every run.)
-    compileall.compile_dir(ROOT / "pipeline", quiet=1)
+    for package in ("pipeline", "schemas"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     work = Path(tempfile.mkdtemp(prefix="dhtt-bench-"))
     try:
         return _run(settings, out, work, smoke)

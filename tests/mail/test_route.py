@@ -54,3 +54,11 @@ def test_the_attachments_are_read_once_whatever_the_number_of_plans(plans, pool,
     data = message(address("QLVT"), [("a.ods", ods_cover("QLVT", "2099-Q1"))], D(2026, 3, 5, 9))
     routed(plans, pool, data)
     assert read == [1]
+
+
+def test_covers_naming_quarters_of_two_plans_go_to_both(plans, pool):
+    """A unit sends its late 2025-Q4 file and its 2026-Q1 file in one message."""
+    data = message(address("QLVT"), [("cu.ods", ods_cover("QLVT", "2025-Q4")),
+                                      ("moi.ods", ods_cover("QLVT", "2026-Q1"))],
+                   D(2026, 4, 2, 9))
+    assert [str(p) for p in routed(plans, pool, data).periods] == ["2025-Q4", "2026-Q1"]
