@@ -216,19 +216,7 @@ def test_a_feedback_file_the_worker_fails_on_gets_the_list_alone(monkeypatch):
 
     job = _feedback_job()
 
-    class Failing:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def each(self, payloads):
-            return [UnreadableFile("F06", "hết thời gian")] * len(payloads)
-
+    Failing = pool_doing(lambda payloads: [UnreadableFile("F06", "hết thời gian")] * len(payloads))
     monkeypatch.setattr(feedback, "ReaderPool", Failing)
     legacy = (job[0], "xls", *job[2:])  # listed alone by design: nothing to tell
     with feedback.BackgroundAnnotations([job, legacy]) as annotations:
@@ -257,18 +245,8 @@ def test_the_clerk_is_told_which_feedback_holds_the_list_alone(sample_run, monke
     assert told and len(told) <= len(copies)  # an .xls unit's copy is the list by design
     assert all(line.endswith("không mở được tệp để chú thích từng ô.") for line in told)
 
-    class InProcess:  # the worker's side of the pool, run here (the monkeypatch holds)
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def each(self, payloads):
-            return (feedback.annotate_in_worker(payload) for payload in payloads)
+    # the worker's side of the pool, run here (where the monkeypatch holds)
+    InProcess = pool_doing(lambda payloads: map(feedback.annotate_in_worker, payloads))
 
     monkeypatch.setattr(run, "fork_fits", lambda: False)
     monkeypatch.setattr(run, "two_cores", lambda: True)
@@ -312,6 +290,23 @@ def test_history_merges_opened_periods_once_a_batch_is_checked(monkeypatch):
     assert 2 <= most[0] <= 3  # about 8 files a period: a batch of 20 spans three at most
 
 
+def pool_doing(each):
+    """A stand-in for the feedback worker's ReaderPool whose `each` is given."""
+
+    class Pool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    Pool.each = lambda self, payloads: each(payloads)
+    return Pool
+
+
 def _feedback_job():
     from pipeline.findings import ERROR, Finding
     from pipeline.outputs import feedback
@@ -342,21 +337,13 @@ def test_a_failing_run_does_not_wait_for_the_feedback_worker(monkeypatch):
 
     release, served = threading.Event(), []
 
-    class Slow:
-        def __init__(self, *args, **kwargs):
-            pass
+    def slow(payloads):
+        for payload in payloads:
+            release.wait()
+            served.append(payload)
+            yield b"made"
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def each(self, payloads):
-            for payload in payloads:
-                release.wait()
-                served.append(payload)
-                yield b"made"
+    Slow = pool_doing(slow)
 
     monkeypatch.setattr(feedback, "ReaderPool", Slow)
     annotations = feedback.BackgroundAnnotations([_feedback_job()] * 5)
