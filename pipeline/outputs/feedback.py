@@ -122,11 +122,11 @@ def feedback_workbook(
         try:
             return _annotated_bytes(data, ordered, title, stamp), ""
         except TooLarge:
-            why = "tệp quá lớn để chú thích từng ô"
+            why = "tệp quá lớn để chú thích"
         except MemoryError:
-            why = "không đủ bộ nhớ để chú thích từng ô"
+            why = "không đủ bộ nhớ để chú thích"
         except Exception:  # any load or save failure: the unit gets the list alone
-            why = "không mở được tệp để chú thích từng ô"
+            why = "không mở được tệp để chú thích"
     return _workbook_bytes(_listing_workbook(ordered, title), stamp), why
 
 

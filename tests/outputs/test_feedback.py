@@ -297,14 +297,14 @@ def test_why_a_copy_holds_the_list_alone_is_told_for_the_clerk(monkeypatch):
     assert feedback.feedback_workbook(data, "xlsx", FINDINGS, FILE)[1] == ""
     assert feedback.feedback_workbook(data, "ods", FINDINGS, FILE)[1] == ""  # by design
     assert (feedback.feedback_workbook(b"PK broken", "xlsx", FINDINGS, FILE)[1]
-            == "không mở được tệp để chú thích từng ô")
+            == "không mở được tệp để chú thích")
     monkeypatch.setattr(feedback, "MAX_XML_BYTES", 1000)
     made, why = feedback.feedback_workbook(data, "xlsx", FINDINGS, FILE)
-    assert why == "tệp quá lớn để chú thích từng ô"
+    assert why == "tệp quá lớn để chú thích"
     assert made == feedback_workbook_bytes(data, "xlsx", FINDINGS, FILE)
     assert feedback.list_only_notice(FILE, why) == (
         "Bản phản hồi tệp 'TTKD_Q2.xlsx' chỉ gồm danh sách lỗi, không tô màu và ghi chú trên "
-        "từng ô: tệp quá lớn để chú thích từng ô.")
+        "từng ô: tệp quá lớn để chú thích.")
 
 
 def test_no_findings_says_so():
