@@ -98,7 +98,7 @@ def default_period(inputs: Path) -> Period:
 
 
 def check_period(plan: Plan, period: Period) -> None:
-    if not plan.first_period <= period <= plan.last_period:
+    if not plan.covers(period):
         raise RunError(f"Kỳ {period} nằm ngoài kế hoạch {plan.plan.code} "
                        f"({plan.first_period} – {plan.last_period}); hãy chọn tệp cấu hình kế "
                        "hoạch khác bằng CONFIG=…")

@@ -69,11 +69,11 @@ def route(plans: Plan | Sequence[Plan], data: bytes, key: str, pool: ReaderPool)
     sender = sender_of(message)
     sent = sent_at(message)
     attachments = open_email("thu.eml", data)
-    covers = [(cover_period(book), _cover_code(book))
+    on_covers = [(cover_period(book), _cover_code(book))
               for book in (pool.read_each(attachments) if attachments else ())]
-    named = {period for period, _ in covers if period is not None}
-    periods = [p for p in named if any(_holds(plan, p) for plan in plans)]
-    chosen = next((plan for plan in plans if any(_holds(plan, p) for p in periods)), plans[0])
+    named = {period for period, _ in on_covers if period is not None}
+    periods = [p for p in named if any(plan.covers(p) for plan in plans)]
+    chosen = next((plan for plan in plans if any(map(plan.covers, periods))), plans[0])
     if not periods:
         for plan in plans:
             fallback = window_period(plan, sent.date() if sent else None)
@@ -81,7 +81,7 @@ def route(plans: Plan | Sequence[Plan], data: bytes, key: str, pool: ReaderPool)
                 chosen, periods = plan, [fallback]
                 break
     known = _unit_of_sender(chosen, sender)
-    unit = known or next(filter(None, (_unit_of_code(chosen, code) for _, code in covers)), "")
+    unit = known or next(filter(None, (_unit_of_code(chosen, code) for _, code in on_covers)), "")
     return Routed(key=key, sender=sender, unit=unit, known_sender=bool(known),
                   workbooks=len(attachments), periods=tuple(sorted(periods)), sent=sent,
                   file_name=file_name(key, sent, unit))
@@ -129,7 +129,3 @@ def _cover_code(book: RawBook | UnreadableFile) -> str:
 
 def _unit_of_code(plan: Plan, code: str) -> str:
     return code if code and plan.unit(code) else ""
-
-
-def _holds(plan: Plan, period: Period) -> bool:
-    return plan.first_period <= period <= plan.last_period
