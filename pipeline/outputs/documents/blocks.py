@@ -336,19 +336,19 @@ def chart(title: str, series: list[str], bars: list[tuple[str, list[int]]]) -> d
 
 def number_sections(sections: list[tuple[str, list[dict]]]) -> list[dict]:
     """Flatten (title, blocks) sections, skipping empty ones, numbering them I, II, …"""
-    blocks: list[dict] = []
-    kept = [(title, body) for title, body in sections if body]
-    for i, (title, body) in enumerate(kept, start=1):
-        blocks.append(heading(f"{_roman(i)}. {title.upper()}", 1))
-        blocks.extend(body)
-    return blocks
+    return _numbered(sections, lambda i, title: f"{_roman(i)}. {title.upper()}", 1)
 
 
 def number_subsections(parts: list[tuple[str, list[dict]]]) -> list[dict]:
+    """Flatten (title, blocks) parts, skipping empty ones, numbering them 1, 2, …"""
+    return _numbered(parts, lambda i, title: f"{i}. {title}", 2)
+
+
+def _numbered(parts: list[tuple[str, list[dict]]], label, level: int) -> list[dict]:
     blocks: list[dict] = []
     kept = [(title, body) for title, body in parts if body]
     for i, (title, body) in enumerate(kept, start=1):
-        blocks.append(heading(f"{i}. {title}", 2))
+        blocks.append(heading(label(i, title), level))
         blocks.extend(body)
     return blocks
 
