@@ -181,6 +181,11 @@ def _plan(path: Path | None, period: Period, what: str = "") -> Plan:
     return load_plan(_plan_path(path, period, what))
 
 
+def _say(line: str) -> None:
+    """A line of a command's summary, as it is (no markup, no wrapping mid-path)."""
+    out.print(escape(line), highlight=False, soft_wrap=True)
+
+
 def _notice(line: str) -> None:
     """A line the clerk should read while the run goes on (a PDF that could not be made)."""
     err.print(f"[bold yellow]Lưu ý:[/] {escape(line)}", highlight=False, soft_wrap=True)
@@ -300,7 +305,7 @@ def _month_summary(report, folder: Path) -> None:
                          f"ngày {d.ngay_nhan:%d/%m/%Y}.")
     lines.append(f"Kết quả: {folder}")
     for line in lines:
-        out.print(escape(line), highlight=False, soft_wrap=True)
+        _say(line)
 
 
 @app.command("annual", cls=_Command)
@@ -332,8 +337,8 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
 
     folder = ballot_folder(inputs, year)
     if not folder.is_dir():
-        out.print(escape(f"Chưa có phiếu bầu của Hội đồng (thư mục {folder}): chỉ lập danh "
-                         "sách đề xuất, chưa kiểm phiếu."), highlight=False, soft_wrap=True)
+        _say(f"Chưa có phiếu bầu của Hội đồng (thư mục {folder}): chỉ lập danh "
+             "sách đề xuất, chưa kiểm phiếu.")
         return
     path = outputs / str(year) / "data" / "bieu_quyet.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -341,11 +346,10 @@ def _vote_summary(inputs: Path, outputs: Path, year: int) -> None:
     results = [row["ket_qua"] for row in rows]
     passed = results.count("Thông qua")
     moved = sum(1 for row in rows if row["ket_qua"] != "Thông qua" and row["de_xuat_thong_qua"])
-    out.print(escape(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
-                     + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
-                     + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
-                     + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}."),
-              highlight=False, soft_wrap=True)
+    _say(f"Kiểm phiếu Hội đồng: {passed}/{len(results)} đề xuất được thông qua"
+         + (f", {moved} đề xuất Bằng khen chuyển thành Giấy khen" if moved else "")
+         + ("; chưa đủ số phiếu." if "Chưa đủ số phiếu" in results else ".")
+         + f" Biên bản: {outputs / str(year) / f'BienBan_HoiDong_{year}.docx'}.")
 
 
 @app.command("ballots", cls=_Command)
@@ -361,9 +365,8 @@ def ballots(year: Year = 0, inputs: Inputs = Path("inputs"), outputs: Outputs = 
         chosen = year or run.default_year(inputs)
         plan = _plan(config, Period(chosen, 1), f"năm {chosen}")
         written = run.run_ballots(plan, chosen, inputs, outputs, day, meeting)
-        out.print(escape(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
-                         f"{outputs / str(chosen) / 'phieu-bau'}."), highlight=False,
-                  soft_wrap=True)
+        _say(f"Đã tạo {len(written)} phiếu bầu năm {chosen} trong "
+             f"{outputs / str(chosen) / 'phieu-bau'}.")
         return 0
 
     _guard(debug, job, outputs)
@@ -418,9 +421,9 @@ def templates(period: Annotated[str, typer.Option("--period", metavar="KỲ", he
             chosen = period_of(dt.date.today())
         plan = _plan(config, chosen)
         written, nominations = run.run_templates(plan, chosen, outputs)
-        out.print(escape(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}, kèm "
-                         f"{len(nominations)} mẫu đề cử người tốt, việc tốt "
-                         "(…_NguoiTotViecTot.xlsx)."), highlight=False, soft_wrap=True)
+        _say(f"Đã tạo {len(written)} mẫu {chosen.label} trong {outputs / 'mau'}, kèm "
+             f"{len(nominations)} mẫu đề cử người tốt, việc tốt "
+             "(…_NguoiTotViecTot.xlsx).")
         return 0
 
     _guard(debug, job, outputs)
@@ -485,7 +488,7 @@ def _report_summary(folder: Path, period: Period) -> None:
         lines.append("Không có lỗi dữ liệu.")
     lines.append(f"Kết quả: {folder}")
     for line in lines:
-        out.print(escape(line), highlight=False, soft_wrap=True)
+        _say(line)
 
 
 def _summary(folder: Path, status: int) -> None:
@@ -497,8 +500,7 @@ def _summary(folder: Path, status: int) -> None:
     if note := manifest.get("so_lieu", {}).get("ghi_chu"):
         out.print(f"[bold yellow]Lưu ý:[/] {escape(note)}", highlight=False, soft_wrap=True)
     verdict = "có lỗi dữ liệu cần đơn vị sửa (xem Lỗi dữ liệu)" if status == 1 else "không có lỗi"
-    out.print(escape(f"Đã ghi kết quả vào {folder} – {verdict}."), highlight=False,
-              soft_wrap=True)
+    _say(f"Đã ghi kết quả vào {folder} – {verdict}.")
 
 
 # The mail channel's group (pipeline/mail/commands.py) uses the options declared above.
